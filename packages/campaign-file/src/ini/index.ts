@@ -1,0 +1,18 @@
+// POMS campaign .ini files: import (with located diagnostics and canonical YAML) and export.
+export { importIni, withoutDefaults } from './import.ts';
+export type { IniImportResult, ImportIniOptions } from './import.ts';
+export { exportIni } from './export.ts';
+export { readIni, valuePosition, valueSpan } from './reader.ts';
+export type {
+  IniDocument,
+  IniEntry,
+  IniSection,
+  IniSpan,
+  IniSyntaxProblem,
+  IniValuePiece,
+} from './reader.ts';
+export { formatIniDiagnostic, sortIniDiagnostics } from './diagnostics.ts';
+export type { IniDiagnostic } from './diagnostics.ts';
+export { campaignYaml } from './to-yaml.ts';
+export type { CampaignYamlOptions, YamlComment } from './to-yaml.ts';
+export { EXTENSION_KEYS } from './keys.ts';

@@ -1,0 +1,183 @@
+// Text → campaign: YAML syntax, then the schema, then the semantic checks of core, every problem
+// located in the text. Parsing never throws on any input.
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import {
+  CampaignSpec,
+  checkCampaign,
+  effectiveCampaign,
+  type CampaignIssue,
+  type DocPath,
+  type EffectiveCampaign,
+} from '@poms/core';
+import { sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { LineIndex } from './line-index.ts';
+import { collectSources, type CampaignSources } from './sources.ts';
+import { locate, nodeRange, pairRange, spanInScalar, type Range } from './yaml-nodes.ts';
+import { schemaIssues } from './schema-issues.ts';
+
+export interface ParsedCampaign {
+  text: string;
+  /** The YAML document: edit operations and the printer work on it. */
+  doc: Document.Parsed;
+  /** Present when the text matches the schema (it may still have semantic errors). */
+  spec: CampaignSpec | undefined;
+  effective: EffectiveCampaign | undefined;
+  diagnostics: Diagnostic[];
+  /** No diagnostic of severity error. */
+  ok: boolean;
+  /** Where each stage and edge is written, even when the schema does not match. */
+  sources: CampaignSources;
+}
+
+/** Inputs larger than this are refused before parsing: a campaign file is text a person edits. */
+export const MAX_CAMPAIGN_BYTES = 4 * 1024 * 1024;
+
+export function parseCampaign(text: string): ParsedCampaign {
+  const lines = new LineIndex(text);
+  const doc = parseDocument(text, {
+    version: '1.2',
+    uniqueKeys: true,
+    prettyErrors: false,
+    keepSourceTokens: false,
+  });
+  const diagnostics: Diagnostic[] = [];
+  const at = (
+    code: string,
+    severity: Diagnostic['severity'],
+    message: string,
+    range: Range,
+    path?: DocPath,
+  ) => diagnostics.push(diagnosticAt(lines, code, severity, message, range, path));
+
+  if (text.length > MAX_CAMPAIGN_BYTES) {
+    at(
+      'file.too-large',
+      'error',
+      `campaign files are limited to ${MAX_CAMPAIGN_BYTES} bytes`,
+      [0, 0],
+    );
+    return result(text, doc, undefined, diagnostics, emptySources());
+  }
+  for (const error of doc.errors) {
+    at(yamlCode(error.code), 'error', yamlMessage(error.code, error.message), error.pos);
+  }
+  for (const warning of doc.warnings) {
+    at(yamlCode(warning.code), 'warning', warning.message, warning.pos);
+  }
+  const sources = collectSources(doc);
+  if (doc.errors.length > 0) return result(text, doc, undefined, diagnostics, sources);
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    at('yaml.invalid', 'error', error instanceof Error ? error.message : String(error), [0, 0]);
+    return result(text, doc, undefined, diagnostics, sources);
+  }
+  if (!isMap(doc.contents)) {
+    at(
+      'schema.not-a-mapping',
+      'error',
+      'a campaign file is a mapping with at least `campaign:` and `stages:`',
+      nodeRange(doc.contents) ?? [0, Math.min(text.length, 1)],
+    );
+    return result(text, doc, undefined, diagnostics, sources);
+  }
+  const parsed = CampaignSpec.safeParse(raw);
+  if (!parsed.success) {
+    for (const found of schemaIssues(parsed.error, raw)) {
+      const range = rangeFor(text, doc, found);
+      at(found.code, found.severity, found.message, range, found.path);
+    }
+    return result(text, doc, undefined, diagnostics, sources);
+  }
+  for (const found of checkCampaign(parsed.data)) {
+    at(found.code, found.severity, found.message, rangeFor(text, doc, found), found.path);
+  }
+  return result(text, doc, parsed.data, diagnostics, sources);
+}
+
+function result(
+  text: string,
+  doc: Document.Parsed,
+  spec: CampaignSpec | undefined,
+  diagnostics: Diagnostic[],
+  sources: CampaignSources,
+): ParsedCampaign {
+  sortDiagnostics(diagnostics);
+  return {
+    text,
+    doc,
+    spec,
+    effective: spec ? effectiveCampaign(spec) : undefined,
+    diagnostics,
+    ok: !diagnostics.some((d) => d.severity === 'error'),
+    sources,
+  };
+}
+
+function emptySources(): CampaignSources {
+  return { stages: [], edges: [] };
+}
+
+/** The most precise source range for an issue: the span in a string, the key, the value. */
+export function rangeFor(text: string, doc: Document, found: CampaignIssue): Range {
+  const { node, pair, depth } = locate(doc, found.path);
+  const reachedAll = depth === found.path.length;
+  if (reachedAll && found.at_key && pair) {
+    return nodeRange(pair.key as Node | null) ?? pairRange(pair) ?? [0, 0];
+  }
+  if (reachedAll && found.span && isScalar(node)) {
+    const span = spanInScalar(text, node, found.span.offset, found.span.length);
+    if (span) return span;
+  }
+  if (reachedAll) {
+    // Collections are reported at their first line, not across their whole body.
+    if ((isMap(node) || isSeq(node)) && pair) {
+      return nodeRange(pair.key as Node | null) ?? [0, 0];
+    }
+    const range = nodeRange(node);
+    if (range) return range;
+  }
+  // The path ends at something that is not written (a missing key): point at its parent's key.
+  if (pair) return nodeRange(pair.key as Node | null) ?? [0, 0];
+  return nodeRange(node) ? [nodeRange(node)![0], nodeRange(node)![0]] : [0, 0];
+}
+
+export function diagnosticAt(
+  lines: LineIndex,
+  code: string,
+  severity: Diagnostic['severity'],
+  message: string,
+  range: Range,
+  path?: DocPath,
+): Diagnostic {
+  const [offset, rawEnd] = range;
+  const end = Math.max(offset, rawEnd);
+  const start = lines.position(offset);
+  const stop = lines.position(end);
+  return {
+    code,
+    severity,
+    message,
+    line: start.line,
+    column: start.column,
+    end_line: stop.line,
+    end_column: stop.column,
+    offset,
+    end_offset: end,
+    ...(path && path.length > 0 ? { path: path.join('.') } : {}),
+  };
+}
+
+function yamlCode(code: string): string {
+  return `yaml.${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+function yamlMessage(code: string, message: string): string {
+  // The yaml package appends a source excerpt to some messages; our diagnostic already points there.
+  const first = message.split('\n')[0] ?? message;
+  if (code === 'DUPLICATE_KEY')
+    return 'this key is written twice in the same mapping (names must be unique)';
+  return first.replace(/ at line \d+, column \d+:?$/, '');
+}

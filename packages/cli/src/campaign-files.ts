@@ -1,0 +1,68 @@
+// Reading campaign files from disk in either format: YAML (ours) or POMS .ini (imported on the fly).
+import { readFileSync } from 'node:fs';
+import {
+  importIni,
+  parseCampaign,
+  type Diagnostic,
+  type ParsedCampaign,
+} from '@poms/campaign-file';
+import type { CampaignSpec } from '@poms/core';
+import { UsageError } from './output.ts';
+
+export function readText(file: string): string {
+  try {
+    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    throw new UsageError(`cannot read ${file}: ${reason === 'ENOENT' ? 'no such file' : reason}`);
+  }
+}
+
+export function isIni(file: string): boolean {
+  return /\.(ini|cfg)$/i.test(file);
+}
+
+export interface LoadedCampaign {
+  /** Diagnostics, each with the name of the file (or form) it points into. */
+  diagnostics: { file: string; diagnostic: Diagnostic }[];
+  spec: CampaignSpec | undefined;
+  parsed: ParsedCampaign;
+}
+
+/** Loads a campaign; an .ini file is imported first and its YAML form checked as well. */
+export function loadCampaign(file: string): LoadedCampaign {
+  const text = readText(file);
+  if (!isIni(file)) {
+    const parsed = parseCampaign(text);
+    return {
+      parsed,
+      spec: parsed.ok ? parsed.spec : undefined,
+      diagnostics: parsed.diagnostics.map((diagnostic) => ({ file, diagnostic })),
+    };
+  }
+  const imported = importIni(text);
+  const parsed = parseCampaign(imported.yaml);
+  const asYaml = `${file} (imported as YAML)`;
+  return {
+    parsed,
+    spec: parsed.ok ? parsed.spec : undefined,
+    diagnostics: [
+      ...imported.diagnostics.map((d) => ({ file, diagnostic: iniToDiagnostic(d) })),
+      ...parsed.diagnostics.map((diagnostic) => ({ file: asYaml, diagnostic })),
+    ],
+  };
+}
+
+function iniToDiagnostic(d: ReturnType<typeof importIni>['diagnostics'][number]): Diagnostic {
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    line: d.line,
+    column: d.column,
+    end_line: d.end_line,
+    end_column: d.end_column,
+    offset: 0,
+    end_offset: 0,
+  };
+}

@@ -1,0 +1,49 @@
+// `poms start`: the server with its demo campaigns on the embedded store, until Ctrl-C.
+import type { Command } from 'commander';
+import { startServer } from '@poms/server';
+import { UsageError, type Io } from '../output.ts';
+
+interface StartOptions {
+  port: string;
+  host: string;
+  data?: string;
+  demo: boolean;
+  postgres?: string;
+}
+
+export function startCommand(program: Command, io: Io): void {
+  program
+    .command('start')
+    .description('run the POMS server (HTTP API, workers, embedded store)')
+    .option('--port <n>', 'TCP port (0 picks a free one)', process.env.POMS_PORT ?? '8080')
+    .option('--host <addr>', 'listen address', process.env.POMS_HOST ?? '127.0.0.1')
+    .option('--data <dir>', 'folder of the embedded store', process.env.POMS_DATA)
+    .option('--postgres <url>', 'use PostgreSQL instead of SQLite', process.env.POMS_POSTGRES_URL)
+    .option('--no-demo', 'do not seed the demo experiment')
+    .action(async (opts: StartOptions) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UsageError(`--port must be a port number (0-65535), not '${opts.port}'`);
+      }
+      const server = await startServer({
+        port,
+        host: opts.host,
+        ...(opts.data ? { dataDir: opts.data } : {}),
+        ...(opts.postgres ? { postgresUrl: opts.postgres } : {}),
+        demo: opts.demo,
+      });
+      io.err(`POMS listening on ${server.url} (store: ${server.store.kind})`);
+      if (server.demoCampaigns.length > 0) {
+        io.err(`demo experiment seeded with: ${server.demoCampaigns.join(', ')}`);
+      }
+      io.err(`health: ${server.url}/api/v1/health`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          io.err('stopping');
+          void server.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,35 @@
+// The `poms` program: parses arguments and maps failures to exit codes. `main` returns the exit
+// code instead of exiting, so tests can run the CLI in-process.
+import { Command, CommanderError } from 'commander';
+import { campaignCommands } from './commands/campaign.ts';
+import { startCommand } from './commands/start.ts';
+import { EXIT_USAGE, UsageError, processIo, type Io } from './output.ts';
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const run = (action: () => number) => {
+    exitCode = action();
+  };
+  const program = new Command('poms')
+    .description('POMS-TS: production operations management for physics experiments')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  campaignCommands(program, io, run);
+  startCommand(program, io);
+  for (const command of program.commands) command.exitOverride();
+  for (const command of program.commands.flatMap((c) => c.commands)) command.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.err(`poms: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,284 @@
+// The campaign as its file states it. Field names are the file's own (snake_case) so that one
+// schema describes the YAML text, the API bodies and the JSON Schema editors use for completion.
+// Values not written here come from `defaults` (see effective.ts), never from this schema, so
+// that a printed file says only what its author wrote.
+import { z } from 'zod';
+
+/** Names of stages, job types, launch setups: no whitespace (POMS's whitespace names confused its tools). */
+export const Name = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/,
+    'names start with a letter or digit and contain only letters, digits and _ . + -',
+  );
+export type Name = z.infer<typeof Name>;
+
+/**
+ * One command-line parameter as POMS keeps it: the key carries its own separator
+ * (`-Oglobal.x=`, `--stage=`, `-f `) and the value is appended to it verbatim.
+ */
+export const ParamPair = z.tuple([z.string(), z.string()]);
+export type ParamPair = z.infer<typeof ParamPair>;
+
+export const ParamList = z.array(ParamPair);
+export type ParamList = z.infer<typeof ParamList>;
+
+export const RECOVERY_TYPES = [
+  'consumed_status',
+  'process_status',
+  'added_files',
+  'pending_files',
+  'delivered_not_consumed',
+] as const;
+export const RecoveryType = z.enum(RECOVERY_TYPES);
+export type RecoveryType = z.infer<typeof RecoveryType>;
+
+/** One step of a recovery recipe: which files to relaunch, with that step's own overrides. */
+export const RecoveryStep = z.strictObject({
+  type: RecoveryType,
+  overrides: ParamList.optional(),
+});
+export type RecoveryStep = z.infer<typeof RecoveryStep>;
+
+/** Sizes like `2GB`, `500MB`, `2048` (megabytes when unitless). */
+export const SizeText = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^\d+(\.\d+)?\s*([KMGT]i?B?)?$/i,
+        'a size like 2GB, 500MB or 2048 (megabytes when no unit)',
+      ),
+  );
+
+/** Durations like `8h`, `1d12h`, `90m`, `30s`, or `HH:MM:SS`. */
+export const DurationText = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^((\d+[wdhms])+|\d+|\d+:\d{2}(:\d{2})?)$/,
+        'a duration like 8h, 1d12h, 90m, 30s or HH:MM:SS',
+      ),
+  );
+
+export const Resources = z.strictObject({
+  memory: SizeText.optional(),
+  disk: SizeText.optional(),
+  time: DurationText.optional(),
+  cpus: z.int().min(1).optional(),
+  gpus: z.int().min(0).optional(),
+});
+export type Resources = z.infer<typeof Resources>;
+
+/** How to run: the command, its ordered parameters, what it writes, and how to recover it. */
+export const JobType = z.strictObject({
+  description: z.string().optional(),
+  command: z.string().min(1),
+  parameters: ParamList.optional(),
+  output_patterns: z.array(z.string().min(1)).optional(),
+  recovery: z.array(RecoveryStep).optional(),
+  resources: Resources.optional(),
+});
+export type JobType = z.infer<typeof JobType>;
+
+export const ENGINES = ['local', 'slurm', 'htcondor', 'jobsub'] as const;
+export const Engine = z.enum(ENGINES);
+export type Engine = z.infer<typeof Engine>;
+
+/** Where and as whom to run (POMS's "login setup"): engine, host, account and setup lines. */
+export const LaunchSetup = z.strictObject({
+  description: z.string().optional(),
+  engine: Engine.optional(),
+  host: z.string().optional(),
+  account: z.string().optional(),
+  /** Shell lines run before the command; multi-line text is allowed (POMS forbade it). */
+  setup: z.string().optional(),
+  partition: z.string().optional(),
+  qos: z.string().optional(),
+  environment: z.record(z.string(), z.string()).optional(),
+  resources: Resources.optional(),
+});
+export type LaunchSetup = z.infer<typeof LaunchSetup>;
+
+export const COMPLETION_TYPES = ['located', 'complete'] as const;
+export const CompletionType = z.enum(COMPLETION_TYPES);
+export type CompletionType = z.infer<typeof CompletionType>;
+
+export const CompletionRule = z.strictObject({
+  type: CompletionType.optional(),
+  pct: z.number().min(0).max(100).optional(),
+});
+export type CompletionRule = z.infer<typeof CompletionRule>;
+
+export const STAGE_TYPES = ['regular', 'test', 'generator', 'approval', 'datatransfer'] as const;
+export const StageType = z.enum(STAGE_TYPES);
+export type StageType = z.infer<typeof StageType>;
+
+/**
+ * A stage's input: a dataset name or query (string), `from_parent` (the dataset its upstream
+ * edges make), `none` (generators), a list of datasets (`list` split) or a list of value lists
+ * (`multiparam` split).
+ */
+export const StageInput = z.union([
+  z.string().min(1),
+  z.array(z.string()),
+  z.array(z.array(z.union([z.string(), z.number()]).transform(String))),
+]);
+export type StageInput = z.infer<typeof StageInput>;
+
+/** An edge written on its downstream stage: the upstream's name, optionally with file patterns. */
+export const Need = z.union([
+  Name,
+  z.strictObject({
+    stage: Name,
+    /** SQL LIKE patterns on output file names (`%` any run, `_` one character). */
+    patterns: z.array(z.string().min(1)).optional(),
+  }),
+]);
+export type Need = z.infer<typeof Need>;
+
+export const FAN_IN_MODES = ['each', 'all'] as const;
+export const FanIn = z.enum(FAN_IN_MODES);
+export type FanIn = z.infer<typeof FanIn>;
+
+/** Fields a stage may take from `defaults` when it does not state them itself. */
+const inheritableStageFields = {
+  type: StageType.optional(),
+  job_type: Name.optional(),
+  launch_setup: Name.optional(),
+  vo_role: z.string().optional(),
+  software_version: z.string().optional(),
+  input: StageInput.optional(),
+  split: z.string().optional(),
+  test_split: z.string().optional(),
+  overrides: ParamList.optional(),
+  test_overrides: ParamList.optional(),
+  /** POMS's merge_overrides: prepend the defaults' overrides instead of replacing them. */
+  merge_overrides: z.boolean().optional(),
+  completion: CompletionRule.optional(),
+  output_ancestor_depth: z.int().min(1).optional(),
+  /** POMS's default_clear_cronjob: drop the stage's schedule when its split is exhausted. */
+  clear_schedule_when_exhausted: z.boolean().optional(),
+  /** Fan-in: launch once per finished parent (`each`, as POMS) or after all parents (`all`). */
+  wait: FanIn.optional(),
+  active: z.boolean().optional(),
+};
+
+export const StageDefaults = z.strictObject(inheritableStageFields);
+export type StageDefaults = z.infer<typeof StageDefaults>;
+
+export const Stage = z.strictObject({
+  description: z.string().optional(),
+  ...inheritableStageFields,
+  needs: z.array(Need).optional(),
+});
+export type Stage = z.infer<typeof Stage>;
+
+export const Position = z.strictObject({ x: z.number(), y: z.number() });
+export type Position = z.infer<typeof Position>;
+
+export const CAMPAIGN_ROLES = ['analysis', 'production'] as const;
+export const CampaignRole = z.enum(CAMPAIGN_ROLES);
+export type CampaignRole = z.infer<typeof CampaignRole>;
+
+export const KeywordName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'keyword names are identifiers: letters, digits and _');
+
+/** The whole campaign file. */
+export const CampaignSpec = z.strictObject({
+  campaign: Name,
+  experiment: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{1,31}$/, 'experiment names are short lowercase ids')
+    .optional(),
+  description: z.string().optional(),
+  /** Who owns it (POMS's poms_role): production or analysis. */
+  role: CampaignRole.optional(),
+  /** A test campaign forces test launches (POMS campaign type `test`). */
+  test: z.boolean().optional(),
+  active: z.boolean().optional(),
+  /** Substituted as `%(name)s` in launch text. */
+  keywords: z.record(KeywordName, z.union([z.string(), z.number()]).transform(String)).optional(),
+  tags: z.array(z.string().min(1)).optional(),
+  defaults: StageDefaults.optional(),
+  job_types: z.record(Name, JobType).optional(),
+  launch_setups: z.record(Name, LaunchSetup).optional(),
+  stages: z.record(Name, Stage),
+  /** Pinned editor node positions; stages not listed are laid out automatically. */
+  layout: z.record(Name, Position).optional(),
+});
+export type CampaignSpec = z.infer<typeof CampaignSpec>;
+
+/** The keys of a campaign file in canonical order (the printer and the docs follow it). */
+export const CAMPAIGN_KEY_ORDER = [
+  'campaign',
+  'experiment',
+  'description',
+  'role',
+  'test',
+  'active',
+  'keywords',
+  'tags',
+  'defaults',
+  'job_types',
+  'launch_setups',
+  'stages',
+  'layout',
+] as const satisfies readonly (keyof CampaignSpec)[];
+
+export const STAGE_KEY_ORDER = [
+  'description',
+  'type',
+  'active',
+  'needs',
+  'wait',
+  'job_type',
+  'launch_setup',
+  'vo_role',
+  'software_version',
+  'input',
+  'split',
+  'test_split',
+  'overrides',
+  'test_overrides',
+  'merge_overrides',
+  'completion',
+  'output_ancestor_depth',
+  'clear_schedule_when_exhausted',
+] as const satisfies readonly (keyof Stage)[];
+
+export const JOB_TYPE_KEY_ORDER = [
+  'description',
+  'command',
+  'parameters',
+  'output_patterns',
+  'recovery',
+  'resources',
+] as const satisfies readonly (keyof JobType)[];
+
+export const LAUNCH_SETUP_KEY_ORDER = [
+  'description',
+  'engine',
+  'host',
+  'account',
+  'partition',
+  'qos',
+  'setup',
+  'environment',
+  'resources',
+] as const satisfies readonly (keyof LaunchSetup)[];
+
+/** Normalises a `needs` item to its object form. */
+export function needStage(need: Need): { stage: string; patterns: string[] | undefined } {
+  return typeof need === 'string'
+    ? { stage: need, patterns: undefined }
+    : { stage: need.stage, patterns: need.patterns };
+}

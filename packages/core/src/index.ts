@@ -1,0 +1,10 @@
+// @poms/core: the pure domain. No I/O, no clock, no randomness: those are injected through ports.
+export * from './campaign/model.ts';
+export * from './campaign/effective.ts';
+export * from './campaign/issues.ts';
+export * from './campaign/check.ts';
+export * from './ids/ids.ts';
+export * from './access/roles.ts';
+export * from './split/index.ts';
+export * from './template/index.ts';
+export * from './graph/index.ts';

@@ -1,0 +1,40 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database, SqlDialect } from '../schema.ts';
+import { foundation } from './0001_foundation.ts';
+
+/**
+ * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
+ * Names sort in apply order; never rename or edit one that has shipped, add the next.
+ */
+export function migrations(dialect: SqlDialect): Record<string, Migration> {
+  return {
+    '0001_foundation': foundation(dialect),
+  };
+}
+
+function provider(dialect: SqlDialect): MigrationProvider {
+  return { getMigrations: () => Promise.resolve(migrations(dialect)) };
+}
+
+/**
+ * Brings the schema to the latest migration; returns the names it applied (none if up to date).
+ * Concurrent callers are safe: Kysely takes a lock (an advisory lock on PostgreSQL) and each
+ * migration runs in a transaction on both dialects.
+ *
+ * `schema` (PostgreSQL): where the bookkeeping tables live. Pass it whenever the database has
+ * more than one schema: without it Kysely looks for `kysely_migration` in *every* schema and can
+ * mistake another schema's table for ours.
+ */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  schema?: string,
+): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: provider(dialect), migrationTableSchema: schema });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error')?.migrationName ?? '(setup)';
+    throw new Error(`storage migration ${failed} failed on ${dialect}`, { cause: error });
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

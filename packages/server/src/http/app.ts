@@ -1,0 +1,36 @@
+// The HTTP application: one Fastify plugin per area under /api/v1, and one error body everywhere:
+// {"error": {"code", "message"}}; 4xx for what the caller did wrong, 5xx only for our faults.
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { HealthService } from '../services/health.ts';
+import { healthRoutes } from './health.ts';
+
+export interface AppServices {
+  health: HealthService;
+}
+
+export function buildApp(
+  services: AppServices,
+  options: { logger?: boolean } = {},
+): FastifyInstance {
+  const app = Fastify({ logger: options.logger ?? false });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'unexpected error');
+    return reply.code(status).send({
+      error: {
+        code: status >= 500 ? 'internal' : (error.code ?? 'bad-request').toLowerCase(),
+        message: status >= 500 ? 'internal error; see the server log' : error.message,
+      },
+    });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: {
+        code: 'not-found',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+      },
+    }),
+  );
+  void app.register(healthRoutes(services.health), { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,198 @@
+/**
+ * The Store port: repositories the services use to keep experiments and campaigns. Two adapters
+ * implement it (SQLite embedded, PostgreSQL production) and one conformance suite holds both to
+ * this contract. Failures the caller can act on are the typed errors of ./errors.ts.
+ *
+ * Conventions: records use snake_case fields (they go on the wire as they are); timestamps are
+ * ISO 8601 UTC strings from the injected Clock (`Date.prototype.toISOString`, fixed width, so
+ * they sort as text); inputs use camelCase.
+ */
+import type { CampaignId, Clock, IdSource } from '@poms/core';
+
+/** Short lowercase id of an experiment, used in URLs and paths. */
+export const EXPERIMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{1,31}$/;
+/** Campaign names are ASCII identifiers: they appear in URLs, file names and job scripts. */
+export const CAMPAIGN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Longest campaign text accepted, in UTF-16 code units. */
+export const MAX_CAMPAIGN_TEXT_LENGTH = 16 * 1024 * 1024;
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export interface StoreDeps {
+  readonly clock: Clock;
+  readonly ids: IdSource;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly experiments: ExperimentRepository;
+  readonly campaigns: CampaignRepository;
+  /** Applies pending migrations (opening a store already did); returns what it applied. */
+  migrate(): Promise<MigrationReport>;
+  /** Releases the connection(s). Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Experiments
+
+export interface ExperimentRecord {
+  readonly name: string;
+  readonly display_name: string;
+  readonly active: boolean;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface NewExperiment {
+  /** Must match EXPERIMENT_NAME_PATTERN. */
+  readonly name: string;
+  /** Free text for people (any well-formed Unicode, 1–200 chars, no control characters). */
+  readonly display_name: string;
+}
+
+export interface ExperimentRepository {
+  /** @throws ConflictError if the name is taken, InvalidArgumentError on a bad name. */
+  create(input: NewExperiment): Promise<ExperimentRecord>;
+  /** @throws NotFoundError */
+  get(name: string): Promise<ExperimentRecord>;
+  /** All experiments, by name (byte order). There are few, so no pagination. */
+  list(): Promise<ExperimentRecord[]>;
+  /** @throws NotFoundError */
+  setActive(name: string, active: boolean): Promise<ExperimentRecord>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Campaigns
+
+/** What lists show: no text, no model (a campaign text can be megabytes). */
+export interface CampaignSummary {
+  readonly id: CampaignId;
+  readonly experiment: string;
+  readonly name: string;
+  readonly current_revision: number;
+  readonly active: boolean;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** A campaign with the text and model of its current revision. */
+export interface CampaignRecord extends CampaignSummary {
+  /** Verbatim, byte for byte as saved (line endings, BOM, trailing whitespace included). */
+  readonly text: string;
+  /** The parsed model as saved; opaque to the store (kept as JSON). */
+  readonly model: unknown;
+}
+
+export interface RevisionSummary {
+  readonly campaign_id: CampaignId;
+  /** 1, 2, 3, … without gaps. */
+  readonly revision: number;
+  readonly author: string;
+  readonly message: string | null;
+  readonly created_at: string;
+}
+
+export interface RevisionRecord extends RevisionSummary {
+  readonly text: string;
+  readonly model: unknown;
+}
+
+export interface SavedCampaign {
+  readonly campaign: CampaignRecord;
+  readonly revision: RevisionRecord;
+}
+
+export interface NewCampaign {
+  readonly experiment: string;
+  /** Must match CAMPAIGN_NAME_PATTERN; unique within the experiment (case-sensitive). */
+  readonly name: string;
+  /** Well-formed Unicode without NUL (PostgreSQL text cannot hold U+0000). */
+  readonly text: string;
+  /** Any JSON-serializable value; stored as JSON and returned as parsed JSON. */
+  readonly model: unknown;
+  readonly author: string;
+  readonly message?: string | undefined;
+}
+
+export interface NewRevision {
+  readonly campaignId: CampaignId;
+  /** The revision the caller's edit started from; the save fails unless it is still current. */
+  readonly expectedRevision: number;
+  readonly text: string;
+  readonly model: unknown;
+  readonly author: string;
+  readonly message?: string | undefined;
+}
+
+export interface CampaignListOptions {
+  /** 1..MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE. */
+  readonly limit?: number | undefined;
+  /** `next_cursor` of the previous page; absent or null for the first page. */
+  readonly cursor?: string | null | undefined;
+  /** Case-insensitive substring of the name; `%` and `_` are literal. */
+  readonly nameContains?: string | undefined;
+  readonly activeOnly?: boolean | undefined;
+}
+
+/** A page of a keyset-paginated list, ordered by name (byte order). */
+export interface CursorPage<T> {
+  readonly items: T[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  readonly next_cursor: string | null;
+  /** How many items match the filters over all pages. */
+  readonly total: number;
+}
+
+export interface RevisionListOptions {
+  /** 1..MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE. */
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+}
+
+export interface OffsetPage<T> {
+  readonly items: T[];
+  readonly total: number;
+}
+
+export interface CampaignRepository {
+  /**
+   * Creates the campaign with revision 1.
+   * @throws NotFoundError (experiment), ConflictError (name taken in that experiment),
+   *   InvalidArgumentError
+   */
+  create(input: NewCampaign): Promise<SavedCampaign>;
+  /** @throws NotFoundError */
+  get(experiment: string, name: string): Promise<CampaignRecord>;
+  /** @throws NotFoundError */
+  getById(id: CampaignId): Promise<CampaignRecord>;
+  /** @throws NotFoundError (experiment), InvalidArgumentError (limit, cursor) */
+  list(experiment: string, options?: CampaignListOptions): Promise<CursorPage<CampaignSummary>>;
+  /**
+   * Appends revision `expectedRevision + 1` if `expectedRevision` is still current; atomic and
+   * safe under concurrent saves (exactly one of several saves from the same revision wins).
+   * @throws StaleRevisionError (nothing changed), NotFoundError, InvalidArgumentError
+   */
+  saveRevision(input: NewRevision): Promise<SavedCampaign>;
+  /** @throws NotFoundError */
+  getRevision(campaignId: CampaignId, revision: number): Promise<RevisionRecord>;
+  /**
+   * Revisions newest first, without text and model (fetch one with getRevision).
+   * @throws NotFoundError (campaign)
+   */
+  listRevisions(
+    campaignId: CampaignId,
+    options?: RevisionListOptions,
+  ): Promise<OffsetPage<RevisionSummary>>;
+  /**
+   * Changes the name only: no revision is made, the text is not touched.
+   * @throws NotFoundError, ConflictError, InvalidArgumentError
+   */
+  rename(campaignId: CampaignId, name: string): Promise<CampaignSummary>;
+  /** @throws NotFoundError */
+  setActive(campaignId: CampaignId, active: boolean): Promise<CampaignSummary>;
+}
