@@ -136,7 +136,7 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string')
     return `the text '${value.length > 40 ? value.slice(0, 40) + '…' : value}'`;
-  return `the ${typeof value} ${String(value)}`;
+  return `the ${typeof value} ${JSON.stringify(value)}`;
 }
 
 function valueAt(raw: unknown, path: DocPath): unknown {

@@ -13,7 +13,10 @@ export interface Located {
 
 export function keyText(pair: Pair): string | undefined {
   const key = pair.key;
-  if (isScalar(key)) return key.value === null ? '' : String(key.value);
+  if (!isScalar(key)) return undefined;
+  const value = key.value;
+  if (value === null) return '';
+  return typeof value === 'object' ? undefined : String(value);
   return undefined;
 }
 

@@ -158,7 +158,7 @@ export function appendToSeq(text: string, seq: YAMLSeq, value: unknown): TextCha
   const range = nodeRange(seq);
   if (seq.flow || !last) {
     if (!range) throw new Error('list without a source range');
-    const values = [...(seq.toJSON() as unknown[]), value];
+    const values: unknown[] = [...seq.toJSON(), value];
     return { from: range[0], to: range[1], insert: renderInline(values) };
   }
   const firstStart = start(seq.items[0] as Node) ?? 0;
@@ -175,7 +175,7 @@ export function removeFromSeq(text: string, seq: YAMLSeq, index: number): TextCh
   const range = nodeRange(item);
   if (!item || !range) throw new Error(`no list item ${index}`);
   if (seq.flow) {
-    const values = (seq.toJSON() as unknown[]).filter((_, i) => i !== index);
+    const values = seq.toJSON().filter((_, i) => i !== index);
     const whole = nodeRange(seq);
     if (!whole) throw new Error('list without a source range');
     return { from: whole[0], to: whole[1], insert: renderInline(values) };

@@ -112,7 +112,9 @@ function writeStageFields(
   if (stage.input !== undefined) {
     w.text('dataset_or_split_data', inputText(stage.input, splitForInput));
   }
-  if (stage.split !== undefined) w.text('cs_split_type', stage.split);
+  if (stage.split !== undefined) {
+    w.text('cs_split_type', stage.split === 'none' ? 'None' : stage.split);
+  }
   if (stage.test_split !== undefined) w.text('test_split_type', stage.test_split);
   if (stage.completion?.type !== undefined) w.text('completion_type', stage.completion.type);
   if (stage.completion?.pct !== undefined) w.text('completion_pct', String(stage.completion.pct));

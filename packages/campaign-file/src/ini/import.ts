@@ -61,6 +61,8 @@ export interface ImportIniOptions {
 
 /** One key of a section, with its text (decoded when written as `KEY.json`). */
 interface Field {
+  /** The section header, for messages. */
+  section: string;
   entry: IniEntry;
   key: string;
   text: string;
@@ -279,7 +281,7 @@ class Importer {
     this.report(
       'ini.bad-json',
       'error',
-      `[${field.entry.key}] is not valid JSON: ${result.message}`,
+      `[${field.section}] ${field.entry.raw_key} is not valid JSON: ${result.message}`,
       this.at(field, result.offset, result.length),
     );
     return undefined;
@@ -367,7 +369,7 @@ class Importer {
       let decoded = false;
       if (key.endsWith(JSON_TEXT_SUFFIX) && key.length > JSON_TEXT_SUFFIX.length) {
         key = key.slice(0, -JSON_TEXT_SUFFIX.length);
-        const field: Field = { entry, key, text, decoded: false };
+        const field: Field = { section: section.header, entry, key, text, decoded: false };
         const node = this.json(field);
         if (!node) continue;
         if (node.kind !== 'string') {
@@ -391,7 +393,7 @@ class Importer {
         );
         continue;
       }
-      fields.set(key, { entry, key, text, decoded });
+      fields.set(key, { section: section.header, entry, key, text, decoded });
     }
     return fields;
   }
@@ -734,7 +736,7 @@ class Importer {
           this.report(
             'ini.bad-json',
             'error',
-            `multiparam split data is not valid JSON: ${result.message}`,
+            `[${field.section}] ${field.entry.raw_key}: multiparam split data is not valid JSON: ${result.message}`,
             this.at(field, lead + result.offset, result.length),
           );
           return undefined;
@@ -1186,29 +1188,25 @@ export function withoutDefaults(stage: Stage, defaults: StageDefaults): Stage {
   for (const key of INHERITABLE_KEYS) {
     const own = out[key];
     if (own === undefined) continue;
-    switch (key) {
-      case 'overrides':
-      case 'test_overrides': {
-        const list = out[key] ?? [];
-        const inherited = defaults[key];
-        if (merge ? list.length === 0 : inherited === undefined ? list.length === 0 : sameValue(list, inherited)) {
-          delete out[key];
-        }
-        break;
-      }
-      case 'completion': {
-        const c: CompletionRule = { ...out.completion };
-        if (c.type !== undefined && c.type === defaults.completion?.type) delete c.type;
-        if (c.pct !== undefined && c.pct === defaults.completion?.pct) delete c.pct;
-        if (c.type === undefined && c.pct === undefined) delete out.completion;
-        else out.completion = ordered(c, ['type', 'pct']);
-        break;
-      }
-      case 'split':
-        if (defaults.split === undefined ? own === 'none' : own === defaults.split) delete out.split;
-        break;
-      default:
-        if (defaults[key] !== undefined && sameValue(own, defaults[key])) delete out[key];
+    if (key === 'overrides' || key === 'test_overrides') {
+      const list = out[key] ?? [];
+      const inherited = defaults[key];
+      const redundant = merge
+        ? list.length === 0
+        : inherited === undefined
+          ? list.length === 0
+          : sameValue(list, inherited);
+      if (redundant) delete out[key];
+    } else if (key === 'completion') {
+      const c: CompletionRule = { ...out.completion };
+      if (c.type !== undefined && c.type === defaults.completion?.type) delete c.type;
+      if (c.pct !== undefined && c.pct === defaults.completion?.pct) delete c.pct;
+      if (c.type === undefined && c.pct === undefined) delete out.completion;
+      else out.completion = ordered(c, ['type', 'pct']);
+    } else if (key === 'split') {
+      if (defaults.split === undefined ? own === 'none' : own === defaults.split) delete out.split;
+    } else if (defaults[key] !== undefined && sameValue(own, defaults[key])) {
+      delete out[key];
     }
   }
   return out;

@@ -262,7 +262,7 @@ export function pyJson(value: unknown): string {
     );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${pyJson(v)}`).join(', ')}}`;
   }
-  return JSON.stringify(String(value));
+  return 'null';
 }
 
 /** Plain JavaScript value of a node (numbers as numbers). */

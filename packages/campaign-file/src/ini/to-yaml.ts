@@ -33,6 +33,12 @@ export function campaignYaml(spec: CampaignSpec, options: CampaignYamlOptions = 
     },
   });
   canonicalize(doc);
+  // An empty list reads best as `[]` on its key's line.
+  visit(doc, {
+    Seq(_, seq) {
+      if (seq.items.length === 0) seq.flow = true;
+    },
+  });
   const grouped = new Map<string, { path: string[]; lines: string[] }>();
   for (const c of options.comments ?? []) {
     const id = c.path.join('\0');

@@ -1,3 +1,5 @@
+import type { CampaignId } from '@poms/core';
+
 /**
  * Errors the Store port throws on purpose. Each has a stable `code` (documented in the error-code
  * catalog); anything else a store throws is unexpected (driver, disk, network).
@@ -50,11 +52,11 @@ export class ConflictError extends StoreError {
 export class StaleRevisionError extends StoreError {
   readonly code = 'store.stale-revision' as const;
   override readonly name = 'StaleRevisionError';
-  readonly campaignId: string;
+  readonly campaignId: CampaignId;
   readonly expected: number;
   readonly current: number;
 
-  constructor(campaignId: string, expected: number, current: number) {
+  constructor(campaignId: CampaignId, expected: number, current: number) {
     super(
       `campaign ${campaignId} is at revision ${current}, not ${expected}: reload and save again`,
     );

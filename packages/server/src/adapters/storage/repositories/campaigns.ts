@@ -72,7 +72,7 @@ function decodeCursor(cursor: string): string {
 }
 
 /** Ids an IdSource cannot have made are not found, without asking the database. */
-function requireCampaignId(id: string): void {
+function requireCampaignId(id: CampaignId): void {
   if (parseId('campaign', id) === undefined) throw new NotFoundError('campaign', String(id));
 }
 
@@ -296,7 +296,8 @@ export class KyselyCampaignRepository implements CampaignRepository {
   ): Promise<OffsetPage<RevisionSummary>> {
     const limit = check.pageLimit(options.limit);
     const offset = check.pageOffset(options.offset);
-    // Revisions are 1..current without gaps, so the current revision is the total.
+    // Revisions are 1..current without gaps, so the current revision is the total; rows saved
+    // after that read are left out so items and total agree.
     const total = await this.#currentRevision(campaignId);
     const rows = await this.#db
       .selectFrom('campaign_revisions')
@@ -361,7 +362,7 @@ export class KyselyCampaignRepository implements CampaignRepository {
     if (found === undefined) throw new NotFoundError('experiment', name);
   }
 
-  async #currentRevision(id: string): Promise<number> {
+  async #currentRevision(id: CampaignId): Promise<number> {
     requireCampaignId(id);
     const row = await this.#db
       .selectFrom('campaigns')
