@@ -16,7 +16,9 @@ export function keyText(pair: Pair): string | undefined {
   if (!isScalar(key)) return undefined;
   const value = key.value;
   if (value === null) return '';
-  return typeof value === 'object' ? undefined : String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
   return undefined;
 }
 

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSqliteStore } from '../adapters/storage/sqlite.ts';
-import { systemClock } from '../adapters/storage/system-clock.ts';
-import { ulidIdSource } from '../adapters/storage/ulid-ids.ts';
+import { systemClock } from '../adapters/system/system-clock.ts';
+import { ulidIdSource } from '../adapters/system/ulid-ids.ts';
 import { StaleRevisionError } from '../ports/errors.ts';
 import { CampaignService, InvalidCampaignError } from './campaigns.ts';
 

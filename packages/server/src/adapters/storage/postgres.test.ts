@@ -5,8 +5,8 @@ import pg from 'pg';
 import type { Store, StoreDeps } from '../../ports/store.ts';
 import { openPostgresStore } from './postgres.ts';
 import { describeStoreConformance } from './store.conformance.ts';
-import { systemClock } from './system-clock.ts';
-import { ulidIdSource } from './ulid-ids.ts';
+import { systemClock } from '../system/system-clock.ts';
+import { ulidIdSource } from '../system/ulid-ids.ts';
 
 const url = process.env.POMS_TEST_PG_URL;
 const HOW = 'run `eval "$(scripts/pg-test-setup.sh)"` to start PostgreSQL and set it';

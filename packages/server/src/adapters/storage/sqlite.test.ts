@@ -7,8 +7,8 @@ import SqliteDatabase from 'better-sqlite3';
 import type { StoreDeps } from '../../ports/store.ts';
 import { configureSqlite, openSqliteStore } from './sqlite.ts';
 import { describeStoreConformance } from './store.conformance.ts';
-import { systemClock } from './system-clock.ts';
-import { ulidIdSource } from './ulid-ids.ts';
+import { systemClock } from '../system/system-clock.ts';
+import { ulidIdSource } from '../system/ulid-ids.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'poms-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

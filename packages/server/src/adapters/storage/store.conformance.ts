@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-floating-promises -- node:test's describe/it return promises that the runner itself awaits */
 /**
  * The Store contract as tests. Every adapter's test file calls describeStoreConformance with a
  * way to open a fresh, empty, migrated store; the same cases then run on SQLite and PostgreSQL.
