@@ -40,7 +40,8 @@ describe('parseCampaign', () => {
     assert.equal(commented.slice(sim.key_range[0], sim.key_range[1]), 'sim');
     assert.ok(commented.slice(sim.range[0], sim.range[1]).includes('["--stage=", "sim"]'));
     const edge = parsed.sources.edges.find((e) => e.to === 'reco');
-    assert.deepEqual(edge && { from: edge.from, index: edge.index }, { from: 'sim', index: 0 });
+    assert.ok(edge);
+    assert.deepEqual({ from: edge.from, index: edge.index }, { from: 'sim', index: 0 });
     assert.equal(commented.slice(edge.range[0], edge.range[1]), 'sim');
   });
 

@@ -38,9 +38,15 @@ describe('poms campaign', () => {
       );
       const result = await poms('campaign', 'validate', file);
       assert.equal(result.code, 1);
-      assert.match(result.err, new RegExp(`^${file}:\\d+:\\d+: error campaign\\.unknown-stage: `, 'm'));
+      assert.match(
+        result.err,
+        new RegExp(`^${file}:\\d+:\\d+: error campaign\\.unknown-stage: `, 'm'),
+      );
       const json = await poms('campaign', 'validate', '--json', file);
-      const report = JSON.parse(json.out) as { ok: boolean; files: { diagnostics: { code: string; line: number }[] }[] };
+      const report = JSON.parse(json.out) as {
+        ok: boolean;
+        files: { diagnostics: { code: string; line: number }[] }[];
+      };
       assert.equal(report.ok, false);
       assert.equal(report.files[0]?.diagnostics[0]?.code, 'campaign.unknown-stage');
     } finally {
@@ -68,9 +74,15 @@ describe('poms campaign', () => {
       writeFileSync(file, 'stages:\n  a:\n    input: d\n    type: generator\ncampaign: c\n');
       assert.equal((await poms('campaign', 'fmt', '--check', file)).code, 1);
       assert.equal((await poms('campaign', 'fmt', file)).code, 0);
-      assert.equal(readFileSync(file, 'utf8'), 'campaign: c\nstages:\n  a:\n    type: generator\n    input: d\n');
+      assert.equal(
+        readFileSync(file, 'utf8'),
+        'campaign: c\nstages:\n  a:\n    type: generator\n    input: d\n',
+      );
       assert.equal((await poms('campaign', 'fmt', '--check', file)).code, 0);
-      assert.equal((await poms('campaign', 'fmt', '--stdout', file)).out, readFileSync(file, 'utf8'));
+      assert.equal(
+        (await poms('campaign', 'fmt', '--stdout', file)).out,
+        readFileSync(file, 'utf8'),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -87,7 +99,12 @@ describe('poms campaign', () => {
       const same = await poms('campaign', 'diff', sample, ini);
       assert.equal(same.code, 0, same.out + same.err);
       const changed = join(dir, 'changed.yaml');
-      writeFileSync(changed, readFileSync(yaml, 'utf8').replace('nfiles', 'mod').replace(/^(\s+)- sample_gen$/m, '$1- sample_g4'));
+      writeFileSync(
+        changed,
+        readFileSync(yaml, 'utf8')
+          .replace('nfiles', 'mod')
+          .replace(/^(\s+)- sample_gen$/m, '$1- sample_g4'),
+      );
       const differs = await poms('campaign', 'diff', yaml, changed);
       assert.equal(differs.code, 1);
       assert.ok(differs.out.length > 0);
@@ -102,9 +119,13 @@ describe('poms campaign', () => {
   });
 
   it('runs as `npx poms` through its bin script', () => {
-    const result = spawnSync(process.execPath, [join(repo, 'packages/cli/bin/poms.js'), 'campaign', 'validate', template], {
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [join(repo, 'packages/cli/bin/poms.js'), 'campaign', 'validate', template],
+      {
+        encoding: 'utf8',
+      },
+    );
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /1 file valid/);
   });

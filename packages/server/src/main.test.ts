@@ -19,7 +19,10 @@ describe('startServer', () => {
         assert.ok(first.demoCampaigns.includes('mc_chain'));
         const missing = await fetch(`${first.url}/api/v1/nope`);
         assert.equal(missing.status, 404);
-        assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'not-found');
+        assert.equal(
+          ((await missing.json()) as { error: { code: string } }).error.code,
+          'not-found',
+        );
       } finally {
         await first.close();
       }

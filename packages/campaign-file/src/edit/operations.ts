@@ -367,7 +367,10 @@ function setListItem(doc: Document, text: string, path: DocPath, value: unknown)
   const seq: YAMLSeq = parent;
   if (value === undefined) return [removeFromSeq(text, seq, index)];
   const item = seq.items[index] as Node;
-  if (isScalar(item) && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
+  if (
+    isScalar(item) &&
+    (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+  ) {
     return [replaceScalar(item, String(value))];
   }
   return fail('edit.bad-path', `replace the list at '${path.slice(0, -1).join('.')}' as a whole`);

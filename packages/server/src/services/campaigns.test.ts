@@ -14,7 +14,11 @@ stages:
 `;
 
 async function fresh() {
-  const store = await openSqliteStore({ file: ':memory:', clock: systemClock, ids: ulidIdSource() });
+  const store = await openSqliteStore({
+    file: ':memory:',
+    clock: systemClock,
+    ids: ulidIdSource(),
+  });
   await store.experiments.create({ name: 'exp', display_name: 'Exp' });
   return { store, service: new CampaignService(store) };
 }

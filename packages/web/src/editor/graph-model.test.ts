@@ -39,13 +39,18 @@ describe('graphModel', () => {
 
   it('keeps the last good graph, marked stale, while the text is broken', () => {
     const good = graphModel(parseCampaign(text));
-    const broken = graphModel(parseCampaign(text.replace('needs: [gen]\nlayout', 'needs: [gen\nlayout')), good);
+    const broken = graphModel(
+      parseCampaign(text.replace('needs: [gen]\nlayout', 'needs: [gen\nlayout')),
+      good,
+    );
     assert.equal(broken.current, false);
     assert.deepEqual(broken.nodes, good.nodes);
   });
 
   it('flags the node whose text has an error', () => {
-    const graph = graphModel(parseCampaign(text.replace('needs: [gen]\n', 'needs: [gen]\n    split: mod(0)\n')));
+    const graph = graphModel(
+      parseCampaign(text.replace('needs: [gen]\n', 'needs: [gen]\n    split: mod(0)\n')),
+    );
     assert.deepEqual(
       graph.nodes.map((n) => n.has_error),
       [false, true],
