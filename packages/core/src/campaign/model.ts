@@ -150,16 +150,29 @@ export type FanIn = z.infer<typeof FanIn>;
 
 /** Fields a stage may take from `defaults` when it does not state them itself. */
 const inheritableStageFields = {
-  type: StageType.optional(),
-  job_type: Name.optional(),
-  launch_setup: Name.optional(),
+  type: StageType.optional().describe(
+    'regular, test, generator (makes its own files), approval (waits for a person), datatransfer',
+  ),
+  job_type: Name.optional().describe('Name of a job type under job_types: how to run'),
+  launch_setup: Name.optional().describe(
+    'Name of a launch setup under launch_setups: where and as whom to run',
+  ),
   vo_role: z.string().optional(),
   software_version: z.string().optional(),
-  input: StageInput.optional(),
-  split: z.string().optional(),
-  test_split: z.string().optional(),
-  overrides: ParamList.optional(),
-  test_overrides: ParamList.optional(),
+  input: StageInput.optional().describe(
+    'Dataset name or query, none, from_parent, a list of datasets (list split) or a list of value lists (multiparam split)',
+  ),
+  split: z
+    .string()
+    .optional()
+    .describe(
+      'How the input is cut into one slice per launch: none, draining, mod(n), nfiles(n), limitn(n), drainingn(n), stagedfiles(n), byrun(low=a,high=b), byexistingruns(), list, multiparam, new(window=1w,…)',
+    ),
+  test_split: z.string().optional().describe('Split used by test launches'),
+  overrides: ParamList.optional().describe(
+    '[key, value] pairs appended to the command; later keys win',
+  ),
+  test_overrides: ParamList.optional().describe('[key, value] pairs applied on test launches'),
   /** POMS's merge_overrides: prepend the defaults' overrides instead of replacing them. */
   merge_overrides: z.boolean().optional(),
   completion: CompletionRule.optional(),
@@ -177,7 +190,12 @@ export type StageDefaults = z.infer<typeof StageDefaults>;
 export const Stage = z.strictObject({
   description: z.string().optional(),
   ...inheritableStageFields,
-  needs: z.array(Need).optional(),
+  needs: z
+    .array(Need)
+    .optional()
+    .describe(
+      'Upstream stages whose outputs this stage reads; a stage may need itself (relaunch with the next slice)',
+    ),
 });
 export type Stage = z.infer<typeof Stage>;
 
