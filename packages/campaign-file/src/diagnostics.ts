@@ -24,7 +24,7 @@ export function formatDiagnostic(file: string, d: Diagnostic): string {
   return `${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`;
 }
 
-/** Errors first, then by position: the order a reader fixes them in. */
+/** By position (the order a reader fixes them in); at one position, errors before warnings. */
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort(
     (a, b) =>

@@ -29,12 +29,14 @@ export interface ParsedCampaign {
   sources: CampaignSources;
 }
 
-/** Inputs larger than this are refused before parsing: a campaign file is text a person edits. */
-export const MAX_CAMPAIGN_BYTES = 4 * 1024 * 1024;
+/** Inputs longer than this are refused before parsing: a campaign file is text a person edits. */
+export const MAX_CAMPAIGN_CHARS = 4 * 1024 * 1024;
 
 export function parseCampaign(text: string): ParsedCampaign {
   const lines = new LineIndex(text);
-  const doc = parseDocument(text, {
+  // Refused before parsing, so a huge paste costs nothing.
+  const tooLarge = text.length > MAX_CAMPAIGN_CHARS;
+  const doc = parseDocument(tooLarge ? '' : text, {
     version: '1.2',
     uniqueKeys: true,
     prettyErrors: false,
@@ -49,11 +51,11 @@ export function parseCampaign(text: string): ParsedCampaign {
     path?: DocPath,
   ) => diagnostics.push(diagnosticAt(lines, code, severity, message, range, path));
 
-  if (text.length > MAX_CAMPAIGN_BYTES) {
+  if (tooLarge) {
     at(
       'file.too-large',
       'error',
-      `campaign files are limited to ${MAX_CAMPAIGN_BYTES} bytes`,
+      `campaign files are limited to ${MAX_CAMPAIGN_CHARS} characters; this one has ${text.length}`,
       [0, 0],
     );
     return result(text, doc, undefined, diagnostics, emptySources());

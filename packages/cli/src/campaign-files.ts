@@ -1,5 +1,6 @@
 // Reading campaign files from disk in either format: YAML (ours) or POMS .ini (imported on the fly).
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import {
   importIni,
   parseCampaign,
@@ -40,7 +41,7 @@ export function loadCampaign(file: string): LoadedCampaign {
       diagnostics: parsed.diagnostics.map((diagnostic) => ({ file, diagnostic })),
     };
   }
-  const imported = importIni(text);
+  const imported = importIni(text, { name: fallbackName(file) });
   const parsed = parseCampaign(imported.yaml);
   const asYaml = `${file} (imported as YAML)`;
   return {
@@ -65,4 +66,10 @@ function iniToDiagnostic(d: ReturnType<typeof importIni>['diagnostics'][number])
     offset: 0,
     end_offset: 0,
   };
+}
+
+/** `mc_reco.ini` → `mc_reco`, for files whose [campaign] section names no campaign. */
+export function fallbackName(file: string): string | undefined {
+  if (file === '-') return undefined;
+  return basename(file).replace(/\.(ini|cfg)$/i, '');
 }

@@ -101,13 +101,12 @@ describe('poms campaign', () => {
       const changed = join(dir, 'changed.yaml');
       writeFileSync(
         changed,
-        readFileSync(yaml, 'utf8')
-          .replace('nfiles', 'mod')
-          .replace(/^(\s+)- sample_gen$/m, '$1- sample_g4'),
+        readFileSync(yaml, 'utf8').replaceAll('v1_0', 'v2_0'),
       );
       const differs = await poms('campaign', 'diff', yaml, changed);
       assert.equal(differs.code, 1);
-      assert.ok(differs.out.length > 0);
+      assert.match(differs.out, /v1_0/);
+      assert.match(differs.out, /v2_0/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

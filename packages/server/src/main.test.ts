@@ -21,7 +21,7 @@ describe('startServer', () => {
         assert.equal(missing.status, 404);
         assert.equal(
           ((await missing.json()) as { error: { code: string } }).error.code,
-          'not-found',
+          'http.not-found',
         );
       } finally {
         await first.close();

@@ -205,7 +205,10 @@ function samePatterns(a: readonly string[], b: readonly string[]): boolean {
   return sameValue([...new Set(a)].sort(compareText), [...new Set(b)].sort(compareText));
 }
 
-function edgeChanges(before: readonly EffectiveEdge[], after: readonly EffectiveEdge[]): EdgeChanges {
+function edgeChanges(
+  before: readonly EffectiveEdge[],
+  after: readonly EffectiveEdge[],
+): EdgeChanges {
   const b = edgeMap(before);
   const a = edgeMap(after);
   const changed: EdgeChange[] = [];
@@ -220,8 +223,14 @@ function edgeChanges(before: readonly EffectiveEdge[], after: readonly Effective
     }
   }
   return {
-    added: [...a].filter(([key]) => !b.has(key)).map(([, e]) => e).sort(compareEdges),
-    removed: [...b].filter(([key]) => !a.has(key)).map(([, e]) => e).sort(compareEdges),
+    added: [...a]
+      .filter(([key]) => !b.has(key))
+      .map(([, e]) => e)
+      .sort(compareEdges),
+    removed: [...b]
+      .filter(([key]) => !a.has(key))
+      .map(([, e]) => e)
+      .sort(compareEdges),
     changed: changed.sort(compareEdges),
   };
 }

@@ -71,11 +71,7 @@ function pomsBoolean(value: boolean): string {
 }
 
 function splitKind(split: string | undefined): string | undefined {
-  return split
-    ?.trim()
-    .toLowerCase()
-    .replace(/\(.*$/s, '')
-    .trim();
+  return split?.trim().toLowerCase().replace(/\(.*$/s, '').trim();
 }
 
 /** A comma list when each item reads back as itself, else a JSON list (which importIni reads). */

@@ -28,12 +28,7 @@ import {
 } from '@poms/core';
 import { iniDiagnostic, sortIniDiagnostics, type IniDiagnostic } from './diagnostics.ts';
 import { parseJson, type JsonNode, type JsonResult } from './json.ts';
-import {
-  JSON_TEXT_SUFFIX,
-  NAMED_SECTIONS,
-  UNNAMED_SECTIONS,
-  type SectionKind,
-} from './keys.ts';
+import { JSON_TEXT_SUFFIX, NAMED_SECTIONS, UNNAMED_SECTIONS, type SectionKind } from './keys.ts';
 import { NameTable, campaignNameFrom } from './names.ts';
 import {
   readIni,
@@ -98,11 +93,7 @@ function isUnset(text: string): boolean {
 }
 
 function splitKind(split: string | undefined): string | undefined {
-  return split
-    ?.trim()
-    .toLowerCase()
-    .replace(/\(.*$/s, '')
-    .trim();
+  return split?.trim().toLowerCase().replace(/\(.*$/s, '').trim();
 }
 
 function parseBoolean(text: string): boolean | undefined {
@@ -500,12 +491,7 @@ class Importer {
       }
     }
     if (out.name === undefined && this.options.name === undefined) {
-      this.report(
-        'ini.missing-name',
-        'error',
-        '[campaign] has no name=',
-        parsed.section.span,
-      );
+      this.report('ini.missing-name', 'error', '[campaign] has no name=', parsed.section.span);
     }
     return out;
   }
@@ -657,14 +643,16 @@ class Importer {
           if (isUnset(text)) break;
           const depth = /^\d+$/.test(text) ? Number(text) : NaN;
           if (depth >= 1) stage.output_ancestor_depth = depth;
-          else this.badValue(field, `output_ancestor_depth is a whole number from 1, not "${text}"`);
+          else
+            this.badValue(field, `output_ancestor_depth is a whole number from 1, not "${text}"`);
           break;
         }
         case 'stage_type': {
           if (isUnset(text)) break;
           const type = STAGE_TYPES.find((t) => t === text.toLowerCase());
           if (type) stage.type = type;
-          else this.badValue(field, `stage_type is one of ${STAGE_TYPES.join(', ')}, not "${text}"`);
+          else
+            this.badValue(field, `stage_type is one of ${STAGE_TYPES.join(', ')}, not "${text}"`);
           break;
         }
         case 'state': {
@@ -932,10 +920,7 @@ class Importer {
     }
   }
 
-  private readPositions(
-    parsed: ParsedSection,
-    stages: Map<string, Stage>,
-  ): Map<string, Position> {
+  private readPositions(parsed: ParsedSection, stages: Map<string, Stage>): Map<string, Position> {
     const layout = new Map<string, Position>();
     this.origins.set('layout', parsed.section.span);
     for (const field of parsed.fields.values()) {
@@ -1136,7 +1121,11 @@ class Importer {
     const node = this.json(field);
     if (!node) return undefined;
     if (node.kind !== 'object') {
-      return this.badValue(field, 'environment is a JSON object of strings', this.atNode(field, node));
+      return this.badValue(
+        field,
+        'environment is a JSON object of strings',
+        this.atNode(field, node),
+      );
     }
     const env: Record<string, string> = {};
     for (const entry of node.entries) {

@@ -20,8 +20,7 @@ export interface JsonEntry {
 }
 
 export type JsonResult =
-  | { ok: true; node: JsonNode }
-  | { ok: false; message: string; offset: number; length: number };
+  { ok: true; node: JsonNode } | { ok: false; message: string; offset: number; length: number };
 
 class JsonSyntaxError extends Error {
   constructor(

@@ -93,13 +93,15 @@ export function readIni(input: string): IniDocument {
     if (stripped.startsWith('[') && close > 1) {
       const header = stripped.slice(1, close);
       const headerSpan = span(lineNo, indent + 1, indent + close + 2);
-      const trailing = stripped.slice(close + 1).trim();
+      const after = stripped.slice(close + 1);
+      const trailing = after.trim();
       if (trailing !== '') {
+        const start = indent + close + 2 + (after.length - after.trimStart().length);
         problems.push({
           code: 'ini.section-trailing-text',
           severity: 'warning',
           message: `text after the section header [${header}] is ignored: ${trailing}`,
-          span: span(lineNo, indent + close + 2, indent + stripped.length + 1),
+          span: span(lineNo, start, start + trailing.length),
         });
       }
       const existing = byHeader.get(header);
@@ -189,11 +191,7 @@ export function readIni(input: string): IniDocument {
 }
 
 /** Where the character at `offset` of an entry's joined value is written. */
-export function valuePosition(
-  entry: IniEntry,
-  offset: number,
-  length = 1,
-): IniSpan {
+export function valuePosition(entry: IniEntry, offset: number, length = 1): IniSpan {
   let remaining = Math.max(0, offset);
   for (const piece of entry.pieces) {
     if (remaining <= piece.text.length) {

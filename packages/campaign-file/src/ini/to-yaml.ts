@@ -33,10 +33,26 @@ export function campaignYaml(spec: CampaignSpec, options: CampaignYamlOptions = 
     },
   });
   canonicalize(doc);
-  // An empty list reads best as `[]` on its key's line.
   visit(doc, {
+    Scalar(_, scalar) {
+      // yaml 2.9 drops the indentation indicator of a block scalar in one case (" \n" reads
+      // back as "\n"): text starting with a blank goes in double quotes.
+      if (
+        typeof scalar.value === 'string' &&
+        /[\n\r]/.test(scalar.value) &&
+        /^\s/.test(scalar.value)
+      ) {
+        scalar.type = Scalar.QUOTE_DOUBLE;
+      }
+    },
+    // An empty list or mapping reads best as `[]` / `{}` on its key's line.
     Seq(_, seq) {
       if (seq.items.length === 0) seq.flow = true;
+      if (seq.flow) seq.items.forEach(quoteMultiLine);
+    },
+    Map(_, map) {
+      if (map.items.length === 0) map.flow = true;
+      if (map.flow) for (const pair of map.items) quoteMultiLine(pair.value);
     },
   });
   const grouped = new Map<string, { path: string[]; lines: string[] }>();
@@ -55,6 +71,16 @@ export function campaignYaml(spec: CampaignSpec, options: CampaignYamlOptions = 
   }
   if (options.header) doc.commentBefore = ` ${options.header}`;
   return doc.toString(PRINT_OPTIONS);
+}
+
+/**
+ * Multi-line text inside a flow collection goes in double quotes: yaml 2.9 prints it as a
+ * multi-line plain scalar there, which reads back wrongly when a line starts with `:`.
+ */
+function quoteMultiLine(node: unknown): void {
+  if (isScalar(node) && typeof node.value === 'string' && /[\n\r]/.test(node.value)) {
+    node.type = Scalar.QUOTE_DOUBLE;
+  }
 }
 
 function pairAt(doc: Document, path: readonly string[]): Pair | undefined {

@@ -9,7 +9,7 @@ import {
   importIni,
   isEmptyDiff,
 } from '@poms/campaign-file';
-import { isIni, loadCampaign, readText } from '../campaign-files.ts';
+import { fallbackName, isIni, loadCampaign, readText } from '../campaign-files.ts';
 import {
   EXIT_OK,
   EXIT_PROBLEMS,
@@ -148,7 +148,7 @@ function fmt(io: Io, files: string[], opts: FmtOptions): number {
         if (!opts.json) io.err(`${file}: not formatted (run poms campaign fmt ${file})`);
         status = EXIT_PROBLEMS;
       }
-    } else if (opts.stdout) {
+    } else if (opts.stdout || file === '-') {
       io.out(result.text);
     } else if (!formatted) {
       writeFileSync(file, result.text);
@@ -160,7 +160,7 @@ function fmt(io: Io, files: string[], opts: FmtOptions): number {
 }
 
 function importCommand(io: Io, file: string, opts: { output?: string; json?: boolean }): number {
-  const result = importIni(readText(file));
+  const result = importIni(readText(file), { name: fallbackName(file) });
   const errors = result.diagnostics.some((d) => d.severity === 'error');
   if (opts.json) {
     printJson(io, { ok: !errors, yaml: result.yaml, diagnostics: result.diagnostics });
@@ -168,7 +168,9 @@ function importCommand(io: Io, file: string, opts: { output?: string; json?: boo
     for (const d of result.diagnostics) {
       io.err(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
     }
-    if (opts.output) writeFileSync(opts.output, result.yaml);
+    // A failed import writes nothing: an existing output file is never replaced by a broken one.
+    if (errors) io.err(`${file}: not imported (fix the errors above)`);
+    else if (opts.output) writeFileSync(opts.output, result.yaml);
     else io.out(result.yaml);
   }
   return errors ? EXIT_PROBLEMS : EXIT_OK;

@@ -159,7 +159,8 @@ function checkReferences(spec: CampaignSpec, out: CampaignIssue[]): void {
         ),
       );
     }
-    if (type === 'generator' && input !== undefined && input !== 'none') {
+    // Generators may take parameter lists (list, multiparam), but not a dataset of files.
+    if (type === 'generator' && typeof input === 'string' && input !== 'none') {
       out.push(
         issue(
           'campaign.generator-input',
@@ -327,7 +328,9 @@ function checkGraph(spec: CampaignSpec, out: CampaignIssue[]): void {
         issue(
           'campaign.endless-self-edge',
           `stage '${name}' relaunches itself but its split is 'none': every launch would take the whole dataset again`,
-          sourceOf(spec, name, 'split'),
+          stage.split === undefined && spec.defaults?.split === undefined
+            ? ['stages', name]
+            : sourceOf(spec, name, 'split'),
           { severity: 'warning', at_key: stage.split === undefined && !spec.defaults?.split },
         ),
       );

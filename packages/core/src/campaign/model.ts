@@ -10,8 +10,8 @@ export const Name = z
   .min(1)
   .max(100)
   .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/,
-    'names start with a letter or digit and contain only letters, digits and _ . + -',
+    /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+    'names start with a letter or digit and contain only letters, digits and _ . -',
   );
 export type Name = z.infer<typeof Name>;
 

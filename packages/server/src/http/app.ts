@@ -18,7 +18,7 @@ export function buildApp(
     if (status >= 500) request.log.error({ err: error }, 'unexpected error');
     return reply.code(status).send({
       error: {
-        code: status >= 500 ? 'internal' : (error.code ?? 'bad-request').toLowerCase(),
+        code: status >= 500 ? 'http.internal' : httpCode(error.code),
         message: status >= 500 ? 'internal error; see the server log' : error.message,
       },
     });
@@ -26,11 +26,20 @@ export function buildApp(
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({
       error: {
-        code: 'not-found',
+        code: 'http.not-found',
         message: `no route ${request.method} ${request.url.split('?')[0]}`,
       },
     }),
   );
   void app.register(healthRoutes(services.health), { prefix: '/api/v1' });
   return app;
+}
+
+/** Fastify's codes (FST_ERR_CTP_INVALID_MEDIA_TYPE) in our family.name form. */
+function httpCode(code: string | undefined): string {
+  if (!code) return 'http.bad-request';
+  return `http.${code
+    .replace(/^FST_ERR_/, '')
+    .toLowerCase()
+    .replaceAll('_', '-')}`;
 }

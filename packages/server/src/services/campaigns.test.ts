@@ -4,7 +4,7 @@ import { openSqliteStore } from '../adapters/storage/sqlite.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
 import { ulidIdSource } from '../adapters/system/ulid-ids.ts';
 import { StaleRevisionError } from '../ports/errors.ts';
-import { CampaignService, InvalidCampaignError } from './campaigns.ts';
+import { CampaignService, ExperimentMismatchError, InvalidCampaignError } from './campaigns.ts';
 
 const good = `campaign: c
 job_types: {j: {command: run %(dataset)s}}
@@ -34,7 +34,7 @@ describe('CampaignService', () => {
       model.effective.stages.map((s) => s.name),
       ['a'],
     );
-    const edited = good.replace('input: raw', 'input: raw2  # new input');
+    const edited = good.replace('input: raw', 'input: raw2') + '# the input moved to raw2\n';
     const saved = await service.save(created.campaign.id, 1, edited, 'bob', 'new input');
     assert.equal(saved.campaign.current_revision, 2);
     assert.equal(saved.campaign.text, edited);
@@ -51,6 +51,18 @@ describe('CampaignService', () => {
       assert.match(error.message, /line 5/);
       return true;
     });
+    assert.equal((await store.campaigns.list('exp', {})).total, 0);
+    await store.close();
+  });
+});
+
+describe('CampaignService experiment check', () => {
+  it('refuses a text that names another experiment', async () => {
+    const { store, service } = await fresh();
+    await assert.rejects(
+      service.create('exp', good.replace('campaign: c', 'campaign: c\nexperiment: other'), 'alice'),
+      ExperimentMismatchError,
+    );
     assert.equal((await store.campaigns.list('exp', {})).total, 0);
     await store.close();
   });

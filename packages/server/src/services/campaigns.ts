@@ -16,6 +16,19 @@ export class InvalidCampaignError extends Error {
   }
 }
 
+/** A text that names its experiment may only be stored in that experiment. */
+export class ExperimentMismatchError extends Error {
+  readonly code = 'campaign.experiment-mismatch';
+}
+
+function checkExperiment(written: string | undefined, target: string): void {
+  if (written !== undefined && written !== target) {
+    throw new ExperimentMismatchError(
+      `the campaign text says experiment '${written}' but is being saved in experiment '${target}'`,
+    );
+  }
+}
+
 function parseOrThrow(text: string) {
   const parsed = parseCampaign(text);
   if (!parsed.ok || !parsed.spec || !parsed.effective)
@@ -34,6 +47,7 @@ export class CampaignService {
     message?: string,
   ): Promise<SavedCampaign> {
     const parsed = parseOrThrow(text);
+    checkExperiment(parsed.spec?.experiment, experiment);
     return this.store.campaigns.create({
       experiment,
       name: parsed.effective!.name,
@@ -53,6 +67,8 @@ export class CampaignService {
     message?: string,
   ): Promise<SavedCampaign> {
     const parsed = parseOrThrow(text);
+    const current = await this.store.campaigns.getById(campaignId);
+    checkExperiment(parsed.spec?.experiment, current.experiment);
     return this.store.campaigns.saveRevision({
       campaignId,
       expectedRevision,
