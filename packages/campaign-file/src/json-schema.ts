@@ -6,8 +6,9 @@ import { CampaignSpec } from '@poms/core';
 export const CAMPAIGN_SCHEMA_ID = 'https://poms-ts.invalid/schema/campaign.schema.json';
 
 export function campaignJsonSchema(): Record<string, unknown> {
+  // draft-07: the draft editors' YAML tooling (yaml-language-server) supports best.
   // `input` mode: describe what a person writes (a size may be 2048 or "2GB"), not what we keep.
-  const schema = z.toJSONSchema(CampaignSpec, { io: 'input', target: 'draft-2020-12' });
+  const schema = z.toJSONSchema(CampaignSpec, { io: 'input', target: 'draft-7' });
   return {
     $id: CAMPAIGN_SCHEMA_ID,
     title: 'POMS-TS campaign file',

@@ -184,6 +184,49 @@ stages:
     );
   });
 
+  it('refuses lists and mappings as keys', () => {
+    assert.deepEqual(where('campaign: c\n? [a]\n: 1\nstages: {}\n'), ['2:3 schema.bad-key']);
+  });
+
+  it('checks the test split takes the same input as the split', () => {
+    const text = minimal.replace(
+      '    input: raw_data',
+      '    input: [d1, d2]\n    split: list\n    test_split: limitn(1)',
+    );
+    assert.deepEqual(where(text), ['11:17 campaign.split-input']);
+  });
+
+  it('warns that keyword values are not substituted again', () => {
+    const text = minimal.replace(
+      'campaign: c',
+      'campaign: c\nkeywords: {dest: "/data/%(experiment)s"}',
+    );
+    assert.deepEqual(where(text), ['2:18 campaign.keyword-template']);
+  });
+
+  it('wants units on resource durations', () => {
+    const text = minimal.replace('j: {command: run}', 'j: {command: run, resources: {time: 90}}');
+    const bad = parseCampaign(text).diagnostics;
+    assert.deepEqual(where(text), ['3:39 schema.bad-value']);
+    assert.match(bad[0]?.message ?? '', /with units/);
+    assert.deepEqual(where(text.replace('time: 90', 'time: 1h30m')), []);
+    assert.deepEqual(where(text.replace('time: 90', 'time: "02:00:00"')), []);
+  });
+
+  it('reports a missing recovery type as a missing field', () => {
+    const text = minimal.replace(
+      'j: {command: run}',
+      'j: {command: run, recovery: [{overrides: []}]}',
+    );
+    assert.deepEqual(where(text), ['3:32 schema.missing-field']);
+  });
+
+  it('says once what is wrong with an empty campaign name', () => {
+    assert.deepEqual(where(minimal.replace('campaign: c', "campaign: ''")), [
+      '1:11 schema.bad-value',
+    ]);
+  });
+
   it('never throws, whatever the text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (text) => {

@@ -1,6 +1,6 @@
 // Text → campaign: YAML syntax, then the schema, then the semantic checks of core, every problem
 // located in the text. Parsing never throws on any input.
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import {
   CampaignSpec,
   checkCampaign,
@@ -68,6 +68,19 @@ export function parseCampaign(text: string): ParsedCampaign {
   }
   const sources = collectSources(doc);
   if (doc.errors.length > 0) return result(text, doc, undefined, diagnostics, sources);
+
+  // Keys must be plain names; a list or mapping as a key (`? [a]`) has no meaning in a campaign.
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        const range = nodeRange(pair.key as Node);
+        at('schema.bad-key', 'error', 'keys are names, not lists or mappings', range ?? [0, 0]);
+      }
+    },
+  });
+  if (diagnostics.some((d) => d.severity === 'error')) {
+    return result(text, doc, undefined, diagnostics, sources);
+  }
 
   let raw: unknown;
   try {

@@ -19,7 +19,14 @@ import {
 export function schemaIssues(error: z.ZodError, raw: unknown): CampaignIssue[] {
   const out: CampaignIssue[] = [];
   for (const found of error.issues) explain(found, raw, out);
-  return out;
+  // One message per place: `campaign: ''` breaks two rules of the same string, say it once.
+  const seen = new Set<string>();
+  return out.filter((i) => {
+    const key = `${i.path.join('\u0000')}|${i.at_key ? 'k' : 'v'}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function explain(found: z.core.$ZodIssue, raw: unknown, out: CampaignIssue[]): void {
@@ -47,16 +54,7 @@ function explain(found: z.core.$ZodIssue, raw: unknown, out: CampaignIssue[]): v
     case 'invalid_type': {
       const value = valueAt(raw, path);
       if (value === undefined) {
-        const parent = path.slice(0, -1);
-        const key = path[path.length - 1];
-        out.push(
-          issue(
-            'schema.missing-field',
-            `${parent.length === 0 ? 'the campaign' : `'${parent.join('.')}'`} needs '${String(key)}'`,
-            parent,
-            { at_key: parent.length > 0 },
-          ),
-        );
+        missing(path, out);
         return;
       }
       const got = describe(value);
@@ -87,6 +85,10 @@ function explain(found: z.core.$ZodIssue, raw: unknown, out: CampaignIssue[]): v
       );
       return;
     case 'invalid_value':
+      if (valueAt(raw, path) === undefined) {
+        missing(path, out);
+        return;
+      }
       out.push(
         issue(
           'schema.bad-value',
@@ -106,7 +108,21 @@ function explain(found: z.core.$ZodIssue, raw: unknown, out: CampaignIssue[]): v
   }
 }
 
+function missing(path: DocPath, out: CampaignIssue[]): void {
+  const parent = path.slice(0, -1);
+  const key = path[path.length - 1];
+  out.push(
+    issue(
+      'schema.missing-field',
+      `${parent.length === 0 ? 'the campaign' : `'${parent.join('.')}'`} needs '${String(key)}'`,
+      parent,
+      { at_key: parent.length > 0 },
+    ),
+  );
+}
+
 function unionHint(path: DocPath): string {
+  if (path[0] === 'keywords') return 'keyword values are text or numbers';
   if (path.includes('needs')) {
     return 'a need is a stage name, or a mapping with `stage:` and optional `patterns:`';
   }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
 import { CampaignSpec, effectiveCampaign } from '@poms/core';
-import { importIni } from './import.ts';
+import { MAX_INI_CHARS, importIni } from './import.ts';
 import { fixture, where } from './__fixtures__/load.ts';
 
 function ok(name: string) {
@@ -459,6 +459,32 @@ describe('importIni: values it refuses or changes', () => {
     ]);
   });
 
+  it('sections that differ only in case or spacing are one section repeated: an error', () => {
+    const result = run(
+      '[campaign]',
+      'name=t',
+      '[campaign_stage a]',
+      '[Campaign_Stage  a]',
+      '[CAMPAIGN]',
+    );
+    assert.deepEqual(codes(result), [
+      ['ini.duplicate-section', 'error', 4, 1],
+      ['ini.duplicate-section', 'error', 5, 1],
+    ]);
+    const deps = run(
+      '[campaign]',
+      'name=t',
+      '[campaign_stage a]',
+      '[campaign_stage b]',
+      '[campaign_stage c]',
+      '[dependencies c]',
+      'campaign_stage_1=a',
+      '[Dependencies c]',
+      'campaign_stage_1=b',
+    );
+    assert.deepEqual(deps.spec?.stages.c?.needs, ['a', 'b']);
+  });
+
   it('dependencies of an unknown stage, or on one', () => {
     const result = run(
       '[campaign]',
@@ -498,6 +524,11 @@ describe('importIni: values it refuses or changes', () => {
     assert.equal(result.spec?.launch_setups?.l?.setup, '  indented\n# not a comment\n');
     const both = run('[campaign]', 'name=t', '[login_setup l]', 'setup=a', 'setup.json="b"');
     assert.deepEqual(codes(both), [['ini.duplicate-key', 'error', 5, 1]]);
+  });
+
+  it('refuses text larger than a campaign file can be', () => {
+    const result = importIni('#'.repeat(MAX_INI_CHARS + 1));
+    assert.deepEqual(codes(result), [['ini.too-large', 'error', 1, 1]]);
   });
 
   it('null and [] overrides and parameters say "none"', () => {

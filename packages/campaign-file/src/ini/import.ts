@@ -29,7 +29,7 @@ import {
 import { iniDiagnostic, sortIniDiagnostics, type IniDiagnostic } from './diagnostics.ts';
 import { parseJson, type JsonNode, type JsonResult } from './json.ts';
 import { JSON_TEXT_SUFFIX, NAMED_SECTIONS, UNNAMED_SECTIONS, type SectionKind } from './keys.ts';
-import { NameTable, campaignNameFrom } from './names.ts';
+import { NameTable, campaignNameFrom, isValidName, nameRule } from './names.ts';
 import {
   readIni,
   valuePosition,
@@ -108,7 +108,19 @@ function collapsePercent(pattern: string): string {
   return pattern.replace(/%%/g, '%');
 }
 
+/** Inputs longer than this are refused before reading: a campaign file is text a person edits. */
+export const MAX_INI_CHARS = 4 * 1024 * 1024;
+
 export function importIni(text: string, options: ImportIniOptions = {}): IniImportResult {
+  if (text.length > MAX_INI_CHARS) {
+    const message = `campaign files are limited to ${MAX_INI_CHARS} characters; this one has ${text.length}`;
+    const span = { line: 1, column: 1, end_line: 1, end_column: 2 };
+    return {
+      spec: undefined,
+      yaml: '',
+      diagnostics: [iniDiagnostic('ini.too-large', 'error', message, span)],
+    };
+  }
   return new Importer(text, options).run();
 }
 
@@ -131,7 +143,7 @@ class Importer {
   run(): IniImportResult {
     const doc = readIni(this.text);
     for (const p of doc.problems) this.report(p.code, p.severity, p.message, p.span);
-    const parsed = doc.sections.flatMap((s) => this.classify(s) ?? []);
+    const parsed = this.withoutRepeats(doc.sections.flatMap((s) => this.classify(s) ?? []));
     const of = (kind: SectionKind) => parsed.filter((p) => p.kind === kind);
     const campaignSection = of('campaign')[0];
     const defaultsSection = of('campaign_defaults')[0];
@@ -291,7 +303,7 @@ class Importer {
     this.report(
       'ini.renamed',
       'warning',
-      `${kind} name "${raw.trim()}" became "${name}": names contain only letters, digits and _ . + - and start with a letter or digit`,
+      `${kind} name "${raw.trim()}" became "${name}": ${nameRule(raw.trim())}`,
       span,
     );
     if (entityPath) this.comment(entityPath, `POMS name: ${raw.trim()}`);
@@ -350,6 +362,30 @@ class Importer {
       return undefined;
     }
     return { kind, name, section, fields: this.fieldsOf(section) };
+  }
+
+  /**
+   * `[Campaign_Stage a]` and `[campaign_stage  a]` are different sections to ConfigParser but
+   * the same one here: which one is meant cannot be guessed. Dependencies simply add up.
+   */
+  private withoutRepeats(sections: ParsedSection[]): ParsedSection[] {
+    const seen = new Map<string, ParsedSection>();
+    return sections.filter((p) => {
+      if (p.kind === 'dependencies') return true;
+      const id = `${p.kind}\0${p.name?.trim() ?? ''}`;
+      const first = seen.get(id);
+      if (!first) {
+        seen.set(id, p);
+        return true;
+      }
+      this.report(
+        'ini.duplicate-section',
+        'error',
+        `[${p.section.header}] repeats [${first.section.header}] (line ${first.section.span.line})`,
+        p.section.span,
+      );
+      return false;
+    });
   }
 
   private fieldsOf(section: IniSection): Map<string, Field> {
@@ -416,7 +452,7 @@ class Importer {
             this.report(
               'ini.renamed',
               'warning',
-              `campaign name "${text}" became "${out.name}": names contain only letters, digits and _ . + - (and no .ini)`,
+              `campaign name "${text}" became "${out.name}": ${isValidName(text) ? 'no .ini in names' : nameRule(text)}`,
               valueSpan(field.entry),
             );
           }

@@ -4,9 +4,12 @@ import { Name } from '@poms/core';
 
 const NAME_MAX = 100;
 
-/** A valid Name for any text: invalid characters become `_`, and it starts with a letter or digit. */
+/**
+ * A valid Name for any text: characters outside letters, digits and `_ . -` (valid in every
+ * version of Name) become `_`, and it starts with a letter or digit.
+ */
 export function toValidName(raw: string, fallback: string): string {
-  const replaced = raw.trim().replace(/[^A-Za-z0-9_.+-]/g, '_');
+  const replaced = raw.trim().replace(/[^A-Za-z0-9_.-]/g, '_');
   const trimmed = replaced.replace(/^[^A-Za-z0-9]+/, '').slice(0, NAME_MAX);
   return trimmed === '' ? fallback : trimmed;
 }
@@ -18,6 +21,11 @@ export function campaignNameFrom(raw: string): string {
 
 export function isValidName(raw: string): boolean {
   return Name.safeParse(raw).success;
+}
+
+/** What Name says about a text it refuses (its own words, so they stay true when it changes). */
+export function nameRule(raw: string): string {
+  return Name.safeParse(raw).error?.issues[0]?.message ?? 'not a valid name';
 }
 
 /**

@@ -1,7 +1,7 @@
 // Semantic checks of a schema-valid campaign: what the schema alone cannot say. Every problem
 // is reported (not just the first) with the path of the value that has to change.
 import { buildStageGraph } from '../graph/index.ts';
-import { parseSplitSpec, splitNeedsListInput } from '../split/index.ts';
+import { parseSplitSpec, splitNeedsListInput, type SplitSpec } from '../split/index.ts';
 import { BUILTIN_TEMPLATE_NAMES, checkTemplate, closestMatch } from '../template/index.ts';
 import { resolveInput } from './effective.ts';
 import { issue, type CampaignIssue, type DocPath } from './issues.ts';
@@ -52,6 +52,19 @@ function checkParams(
 
 function checkTemplates(spec: CampaignSpec, out: CampaignIssue[]): void {
   const known = templateNamesOf(spec);
+  // Keyword values are inserted as written: a `%(x)s` inside one reaches the job unsubstituted.
+  for (const [name, value] of Object.entries(spec.keywords ?? {})) {
+    if (/%\(/.test(value)) {
+      out.push(
+        issue(
+          'campaign.keyword-template',
+          `keyword '${name}' contains '%(': keyword values are inserted as they are, not substituted again`,
+          ['keywords', name],
+          { severity: 'warning' },
+        ),
+      );
+    }
+  }
   for (const [name, jt] of Object.entries(spec.job_types ?? {})) {
     const base = ['job_types', name];
     checkText(jt.command, [...base, 'command'], known, out);
@@ -212,7 +225,8 @@ function checkSplits(spec: CampaignSpec, out: CampaignIssue[]): void {
   check(spec.defaults?.test_split, ['defaults', 'test_split']);
   for (const [name, stage] of Object.entries(spec.stages)) {
     const split = check(stage.split, ['stages', name, 'split']);
-    check(stage.test_split, ['stages', name, 'test_split']);
+    const testSplit = check(stage.test_split, ['stages', name, 'test_split']);
+    checkTestSplit(spec, name, split, testSplit, out);
     const effectiveSplit = split ?? (stage.split === undefined ? defaultsSplit(spec) : undefined);
     if (!effectiveSplit) continue;
     const shape = splitNeedsListInput(effectiveSplit);
@@ -247,6 +261,27 @@ function checkSplits(spec: CampaignSpec, out: CampaignIssue[]): void {
         ),
       );
     }
+  }
+}
+
+/** A test launch reads the same input: its split must take the same shape of input as the split. */
+function checkTestSplit(
+  spec: CampaignSpec,
+  name: string,
+  split: SplitSpec | undefined,
+  testSplit: SplitSpec | undefined,
+  out: CampaignIssue[],
+): void {
+  const main = split ?? (spec.stages[name]?.split === undefined ? defaultsSplit(spec) : undefined);
+  if (!main || !testSplit) return;
+  if (splitNeedsListInput(main) !== splitNeedsListInput(testSplit)) {
+    out.push(
+      issue(
+        'campaign.split-input',
+        `stage '${name}': test_split '${testSplit.type}' takes a different kind of input than split '${main.type}'`,
+        ['stages', name, 'test_split'],
+      ),
+    );
   }
 }
 

@@ -3,6 +3,7 @@
 // Values not written here come from `defaults` (see effective.ts), never from this schema, so
 // that a printed file says only what its author wrote.
 import { z } from 'zod';
+import { parseDuration } from '../split/duration.ts';
 
 /** Names of stages, job types, launch setups: no whitespace (POMS's whitespace names confused its tools). */
 export const Name = z
@@ -55,16 +56,20 @@ export const SizeText = z
       ),
   );
 
-/** Durations like `8h`, `1d12h`, `90m`, `30s`, or `HH:MM:SS`. */
+/**
+ * Durations like `8h`, `1d12h`, `90m`, or `HH:MM:SS`, the units those of split specs. A bare number
+ * is refused here: batch systems disagree on its unit (Slurm reads minutes), so the file says which.
+ */
 export const DurationText = z
   .union([z.string(), z.number()])
   .transform(String)
   .pipe(
     z
       .string()
-      .regex(
-        /^((\d+[wdhms])+|\d+|\d+:\d{2}(:\d{2})?)$/,
-        'a duration like 8h, 1d12h, 90m, 30s or HH:MM:SS',
+      .refine(
+        (text) =>
+          /^\d+:\d{2}(:\d{2})?$/.test(text) || (!/^\d+$/.test(text) && parseDuration(text).ok),
+        'a duration with units, like 8h, 1d12h or 90m, or HH:MM:SS',
       ),
   );
 
