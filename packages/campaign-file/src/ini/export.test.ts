@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { CampaignSpec, type Stage, type StageDefaults } from '@poms/core';
 import { exportIni } from './export.ts';
-import { importIni, withoutDefaults } from './import.ts';
+import { importIni } from './import.ts';
+import { withoutDefaults } from './stages.ts';
 import { readIni } from './reader.ts';
 import { allFixtures, fixture } from './__fixtures__/load.ts';
 

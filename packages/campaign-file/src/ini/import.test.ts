@@ -3,12 +3,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
 import { CampaignSpec, effectiveCampaign } from '@poms/core';
+import { formatCampaign } from '../print.ts';
 import { MAX_INI_CHARS, importIni } from './import.ts';
 import { fixture, where } from './__fixtures__/load.ts';
 
 function ok(name: string) {
   const result = importIni(fixture(name));
   assert.ok(result.spec, `${name}: ${JSON.stringify(result.diagnostics, null, 1)}`);
+  const formatted = formatCampaign(result.yaml);
+  assert.ok(formatted.ok && formatted.text === result.yaml, `${name}: not in canonical form`);
   const reparsed = CampaignSpec.safeParse(parseYaml(result.yaml));
   assert.ok(reparsed.success, `${name}: YAML invalid: ${JSON.stringify(reparsed.error?.issues)}`);
   assert.deepEqual(reparsed.data, result.spec, `${name}: YAML differs from the model`);

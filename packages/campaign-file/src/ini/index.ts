@@ -1,5 +1,6 @@
 // POMS campaign .ini files: import (with located diagnostics and canonical YAML) and export.
-export { MAX_INI_CHARS, importIni, withoutDefaults } from './import.ts';
+export { MAX_INI_CHARS, importIni } from './import.ts';
+export { withoutDefaults } from './stages.ts';
 export type { IniImportResult, ImportIniOptions } from './import.ts';
 export { exportIni } from './export.ts';
 export { readIni, valuePosition, valueSpan } from './reader.ts';

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
 import { CampaignSpec, checkCampaign, effectiveCampaign } from '@poms/core';
+import { formatCampaign } from '../print.ts';
 import { exportIni } from './export.ts';
 import { importIni } from './import.ts';
 import { POMS_SAMPLES, fixture, where } from './__fixtures__/load.ts';
@@ -30,6 +31,8 @@ describe('POMS samples', () => {
           diagnostics.map((d) => [d.code, d.severity, d.line]),
           [['ini.renamed', 'warning', where(fixture(name), 'name=').line]],
         );
+        const formatted = formatCampaign(yaml);
+        assert.ok(formatted.ok && formatted.text === yaml, 'the YAML is in canonical form');
         const reparsed = CampaignSpec.safeParse(parseYaml(yaml));
         assert.ok(reparsed.success, JSON.stringify(reparsed.error?.issues));
         assert.deepEqual(reparsed.data, spec);

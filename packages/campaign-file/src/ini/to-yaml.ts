@@ -45,13 +45,10 @@ export function campaignYaml(spec: CampaignSpec, options: CampaignYamlOptions = 
         scalar.type = Scalar.QUOTE_DOUBLE;
       }
     },
-    // An empty list or mapping reads best as `[]` / `{}` on its key's line.
     Seq(_, seq) {
-      if (seq.items.length === 0) seq.flow = true;
       if (seq.flow) seq.items.forEach(quoteMultiLine);
     },
     Map(_, map) {
-      if (map.items.length === 0) map.flow = true;
       if (map.flow) for (const pair of map.items) quoteMultiLine(pair.value);
     },
   });

@@ -1,0 +1,119 @@
+// Readers of single values: booleans, states, [key, value] lists, pattern lists, JSON lists
+// and resources, each reporting what it cannot read at the value's own line and column.
+import { Resources, type JobType, type ParamList } from '@poms/core';
+import { parseJson, type JsonNode } from './json.ts';
+import {
+  isUnset,
+  parseBoolean,
+  collapsePercent,
+  jsonPlain,
+  type Field,
+  type ImportContext,
+} from './context.ts';
+
+export function readState(ctx: ImportContext, field: Field): boolean | undefined {
+  const t = field.text.trim().toLowerCase();
+  if (t === 'active') return true;
+  if (t === 'inactive') return false;
+  if (isUnset(t)) return undefined;
+  return ctx.badValue(field, `state is Active or Inactive, not "${field.text.trim()}"`);
+}
+
+export function readBoolean(ctx: ImportContext, field: Field): boolean | undefined {
+  const value = parseBoolean(field.text);
+  if (value === undefined) {
+    ctx.badValue(field, `${field.entry.raw_key} is True or False, not "${field.text.trim()}"`);
+  }
+  return value;
+}
+
+/** A JSON list of [key, value] pairs; `null` and `[]` say "none". */
+export function readParams(ctx: ImportContext, field: Field): ParamList | undefined {
+  if (isUnset(field.text)) return undefined;
+  const node = ctx.json(field);
+  if (!node || node.kind === 'null') return undefined;
+  return paramsFrom(ctx, field, node);
+}
+
+export function paramsFrom(
+  ctx: ImportContext,
+  field: Field,
+  node: JsonNode,
+): ParamList | undefined {
+  if (node.kind === 'null') return [];
+  if (node.kind !== 'array') {
+    return ctx.badValue(
+      field,
+      `${field.entry.raw_key} is a JSON list of [key, value] pairs`,
+      ctx.atNode(field, node),
+    );
+  }
+  const out: ParamList = [];
+  for (const pair of node.items) {
+    const [key, value] = pair.kind === 'array' ? pair.items : [];
+    const text = (n: JsonNode | undefined) =>
+      n?.kind === 'string' ? n.value : n?.kind === 'number' ? n.text : undefined;
+    const k = text(key);
+    const v = text(value);
+    if (pair.kind !== 'array' || pair.items.length !== 2 || k === undefined || v === undefined) {
+      ctx.badValue(
+        field,
+        `${field.entry.raw_key}: each item is a ["key", "value"] pair of strings`,
+        ctx.atNode(field, pair),
+      );
+      continue;
+    }
+    out.push([k, v]);
+  }
+  return out;
+}
+
+/** Comma list of SQL LIKE patterns (`%%` → `%`), or a JSON list written by our exporter. */
+export function readPatterns(ctx: ImportContext, field: Field): string[] | undefined {
+  const text = field.text.trim();
+  if (text.startsWith('[')) {
+    const result = parseJson(text);
+    if (result.ok && result.node.kind === 'array') {
+      const items = result.node.items;
+      if (items.every((i) => i.kind === 'string' && i.value !== '')) {
+        const patterns = items.map((i) => (i.kind === 'string' ? i.value : ''));
+        return patterns.length > 0 ? patterns : undefined;
+      }
+    }
+  }
+  const patterns = text
+    .split(',')
+    .map((p) => collapsePercent(p.trim()))
+    .filter((p) => p !== '');
+  return patterns.length > 0 ? patterns : undefined;
+}
+
+export function readStringList(
+  ctx: ImportContext,
+  field: Field,
+  what: string,
+): string[] | undefined {
+  const node = ctx.json(field);
+  if (!node) return undefined;
+  if (node.kind === 'null') return undefined;
+  if (node.kind !== 'array') {
+    return ctx.badValue(field, `${what} is a JSON list of strings`, ctx.atNode(field, node));
+  }
+  const out: string[] = [];
+  for (const item of node.items) {
+    if (item.kind === 'string' && item.value !== '') out.push(item.value);
+    else ctx.badValue(field, `${what} holds non-empty strings`, ctx.atNode(field, item));
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+export function readResources(ctx: ImportContext, field: Field): JobType['resources'] {
+  const node = ctx.json(field);
+  if (!node) return undefined;
+  const checked = Resources.safeParse(jsonPlain(node));
+  if (checked.success) return checked.data;
+  return ctx.badValue(
+    field,
+    `resources: ${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
+  );
+}
