@@ -11,8 +11,8 @@ export interface Diagnostic {
   end_column: number;
   offset: number;
   end_offset: number;
-  /** The document path the problem is about, when it is about a value (`stages.sim.split`). */
-  path?: string;
+  /** The document path the problem is about, when it is about a value (`['stages', 'sim', 'split']`). */
+  path?: readonly (string | number)[];
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

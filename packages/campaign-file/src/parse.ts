@@ -181,7 +181,7 @@ export function diagnosticAt(
     end_column: stop.column,
     offset,
     end_offset: end,
-    ...(path && path.length > 0 ? { path: path.join('.') } : {}),
+    ...(path && path.length > 0 ? { path } : {}),
   };
 }
 

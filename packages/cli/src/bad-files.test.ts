@@ -22,7 +22,10 @@ describe('poms campaign validate on bad files', () => {
       const expected = [...readFileSync(file, 'utf8').matchAll(/^# expect: (\d+):(\d+) (\S+)$/gm)];
       assert.ok(expected.length > 0, `${name} states what it expects`);
       const err: string[] = [];
-      const code = await main(['campaign', 'validate', file], { out: () => {}, err: (t) => err.push(t) });
+      const code = await main(['campaign', 'validate', file], {
+        out: () => {},
+        err: (t) => err.push(t),
+      });
       assert.equal(code, 1);
       for (const [, line, column, errorCode] of expected) {
         const prefix = `${file}:${line}:${column}: error ${errorCode}: `;

@@ -7,7 +7,7 @@ import {
   type Diagnostic,
   type ParsedCampaign,
 } from '@poms/campaign-file';
-import type { CampaignSpec } from '@poms/core';
+import type { CampaignSpec, EffectiveCampaign } from '@poms/core';
 import { UsageError } from './output.ts';
 
 export function readText(file: string): string {
@@ -24,32 +24,42 @@ export function isIni(file: string): boolean {
 }
 
 export interface LoadedCampaign {
-  /** Diagnostics, each with the name of the file (or form) it points into. */
+  /** Diagnostics, each with the name of the file it points into. */
   diagnostics: { file: string; diagnostic: Diagnostic }[];
+  /** The campaign, when it has no errors. */
   spec: CampaignSpec | undefined;
-  parsed: ParsedCampaign;
+  effective: EffectiveCampaign | undefined;
 }
 
-/** Loads a campaign; an .ini file is imported first and its YAML form checked as well. */
+/** Loads a campaign; an .ini file is imported first and the result checked as well. */
 export function loadCampaign(file: string): LoadedCampaign {
   const text = readText(file);
   if (!isIni(file)) {
     const parsed = parseCampaign(text);
     return {
-      parsed,
       spec: parsed.ok ? parsed.spec : undefined,
+      effective: parsed.ok ? parsed.effective : undefined,
       diagnostics: parsed.diagnostics.map((diagnostic) => ({ file, diagnostic })),
     };
   }
   const imported = importIni(text, { name: fallbackName(file) });
+  const importProblems = imported.diagnostics.map((d) => ({
+    file,
+    diagnostic: iniToDiagnostic(d),
+  }));
+  // An import with errors has no campaign to check further: its own diagnostics say why.
+  if (!imported.spec) return { spec: undefined, effective: undefined, diagnostics: importProblems };
   const parsed = parseCampaign(imported.yaml);
-  const asYaml = `${file} (imported as YAML)`;
   return {
-    parsed,
     spec: parsed.ok ? parsed.spec : undefined,
+    effective: parsed.ok ? parsed.effective : undefined,
     diagnostics: [
-      ...imported.diagnostics.map((d) => ({ file, diagnostic: iniToDiagnostic(d) })),
-      ...parsed.diagnostics.map((diagnostic) => ({ file: asYaml, diagnostic })),
+      ...importProblems,
+      // Problems of the imported campaign, reported at the .ini line their value came from.
+      ...parsed.diagnostics.map((d) => ({
+        file,
+        diagnostic: d.path ? { ...d, ...imported.origin(d.path) } : d,
+      })),
     ],
   };
 }

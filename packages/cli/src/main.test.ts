@@ -99,10 +99,7 @@ describe('poms campaign', () => {
       const same = await poms('campaign', 'diff', sample, ini);
       assert.equal(same.code, 0, same.out + same.err);
       const changed = join(dir, 'changed.yaml');
-      writeFileSync(
-        changed,
-        readFileSync(yaml, 'utf8').replaceAll('v1_0', 'v2_0'),
-      );
+      writeFileSync(changed, readFileSync(yaml, 'utf8').replaceAll('v1_0', 'v2_0'));
       const differs = await poms('campaign', 'diff', yaml, changed);
       assert.equal(differs.code, 1);
       assert.match(differs.out, /v1_0/);

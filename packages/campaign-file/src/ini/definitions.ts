@@ -1,4 +1,6 @@
 // [job_type X] and [login_setup X]: how and where stages run.
+import { DEFINITION_KEY_TARGETS } from './keys.ts';
+import { valueSpan } from './reader.ts';
 import {
   ENGINES,
   JOB_TYPE_KEY_ORDER,
@@ -20,12 +22,14 @@ export function readJobTypes(ctx: ImportContext, sections: ParsedSection[]): Map
     ctx.origins.set(path.join('\0'), parsed.section.span);
     const jt: Partial<JobType> = {};
     for (const field of parsed.fields.values()) {
+      const target = DEFINITION_KEY_TARGETS[field.key] ?? field.key;
+      ctx.origins.set([...path, target].join('\0'), valueSpan(field.entry));
       switch (field.key) {
         case 'launch_script':
           jt.command = field.text;
           break;
         case 'parameters': {
-          const params = readParams(ctx, field);
+          const params = readParams(ctx, field, [...path, 'parameters']);
           if (params && params.length > 0) jt.parameters = params;
           break;
         }
@@ -108,6 +112,7 @@ export function readSetups(
     ctx.origins.set(path.join('\0'), parsed.section.span);
     const setup: LaunchSetup = {};
     for (const field of parsed.fields.values()) {
+      ctx.origins.set([...path, field.key].join('\0'), valueSpan(field.entry));
       switch (field.key) {
         case 'host':
           setup.host = field.text;

@@ -6,7 +6,7 @@ import { CAMPAIGN_KEY_ORDER, CampaignSpec, STAGE_KEY_ORDER, type Stage } from '@
 import { iniDiagnostic, sortIniDiagnostics, type IniDiagnostic } from './diagnostics.ts';
 import type { SectionKind } from './keys.ts';
 import { campaignNameFrom } from './names.ts';
-import { readIni } from './reader.ts';
+import { readIni, type IniSpan } from './reader.ts';
 import { campaignYaml } from './to-yaml.ts';
 import { ordered } from './util.ts';
 import { ImportContext, type ImportIniOptions } from './context.ts';
@@ -19,6 +19,11 @@ export type { ImportIniOptions } from './context.ts';
 export interface IniImportResult {
   /** The campaign, when the file has no errors (warnings allowed). */
   spec: CampaignSpec | undefined;
+  /**
+   * Where in the .ini a value of the model came from (the nearest written ancestor of the path),
+   * so problems found in the imported campaign can be reported at the .ini line that caused them.
+   */
+  origin(path: readonly (string | number)[]): IniSpan;
   /** The campaign as canonical YAML text; empty when `spec` is undefined. */
   yaml: string;
   diagnostics: IniDiagnostic[];
@@ -35,12 +40,14 @@ export function importIni(text: string, options: ImportIniOptions = {}): IniImpo
       spec: undefined,
       yaml: '',
       diagnostics: [iniDiagnostic('ini.too-large', 'error', message, span)],
+      origin: () => span,
     };
   }
   return buildCampaign(new ImportContext(text, options));
 }
 
 function buildCampaign(ctx: ImportContext): IniImportResult {
+  const origin = (path: readonly (string | number)[]) => ctx.originOf(path.map(String));
   const doc = readIni(ctx.text);
   for (const p of doc.problems) ctx.report(p.code, p.severity, p.message, p.span);
   const parsed = ctx.withoutRepeats(doc.sections.flatMap((s) => ctx.classify(s) ?? []));
@@ -121,12 +128,12 @@ function buildCampaign(ctx: ImportContext): IniImportResult {
   }
   const diagnostics = sortIniDiagnostics(ctx.diagnostics);
   if (!spec || diagnostics.some((d) => d.severity === 'error')) {
-    return { spec: undefined, yaml: '', diagnostics };
+    return { spec: undefined, yaml: '', diagnostics, origin };
   }
   const source = ctx.pomsName ?? ctx.options.name ?? spec.campaign;
   const yaml = campaignYaml(spec, {
     header: `Imported from POMS campaign file ${source}`,
     comments: ctx.comments,
   });
-  return { spec, yaml, diagnostics };
+  return { spec, yaml, diagnostics, origin };
 }

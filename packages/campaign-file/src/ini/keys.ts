@@ -41,6 +41,28 @@ export const POMS_JOB_TYPE_KEYS = [
   'recoveries',
 ] as const;
 
+/** The campaign-file key each POMS key of a stage or of the defaults fills. */
+export const STAGE_KEY_TARGETS: Readonly<Record<string, string>> = {
+  dataset_or_split_data: 'input',
+  cs_split_type: 'split',
+  test_split_type: 'test_split',
+  login_setup: 'launch_setup',
+  param_overrides: 'overrides',
+  test_param_overrides: 'test_overrides',
+  default_clear_cronjob: 'clear_schedule_when_exhausted',
+  completion_type: 'completion',
+  completion_pct: 'completion',
+  stage_type: 'type',
+  state: 'active',
+};
+
+/** The campaign-file key each key of a job type or login setup fills. */
+export const DEFINITION_KEY_TARGETS: Readonly<Record<string, string>> = {
+  launch_script: 'command',
+  output_file_patterns: 'output_patterns',
+  recoveries: 'recovery',
+};
+
 /** POMS-TS extensions, by section kind. */
 export const EXTENSION_KEYS = {
   campaign: ['description', 'tags'],

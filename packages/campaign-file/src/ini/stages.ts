@@ -1,5 +1,6 @@
 // [campaign_defaults], [campaign_stage X], [dependencies X] and [node_positions]: the stages in
 // campaign_stage_list order, their needs and their layout, without what the defaults already say.
+import { STAGE_KEY_TARGETS } from './keys.ts';
 import {
   COMPLETION_TYPES,
   FAN_IN_MODES,
@@ -39,6 +40,11 @@ export function readStageFields(
   if (split) stage.split = isUnset(split.text) ? 'none' : split.text.trim();
   for (const field of fields.values()) {
     const text = field.text.trim();
+    // Remember where each value came from, so errors found later in the model point at this line.
+    ctx.origins.set(
+      [...entityPath, STAGE_KEY_TARGETS[field.key] ?? field.key].join('\0'),
+      valueSpan(field.entry),
+    );
     switch (field.key) {
       case 'cs_split_type':
         break;
@@ -61,10 +67,10 @@ export function readStageFields(
         if (!isUnset(text)) stage.launch_setup = ctx.setupName(text, valueSpan(field.entry));
         break;
       case 'param_overrides':
-        stage.overrides = readParams(ctx, field);
+        stage.overrides = readParams(ctx, field, [...entityPath, 'overrides']);
         break;
       case 'test_param_overrides':
-        stage.test_overrides = readParams(ctx, field);
+        stage.test_overrides = readParams(ctx, field, [...entityPath, 'test_overrides']);
         break;
       case 'merge_overrides':
         stage.merge_overrides = readBoolean(ctx, field);
@@ -300,6 +306,10 @@ export function readDependencies(
         );
       }
       const from = ctx.stageName(raw, valueSpan(field.entry));
+      ctx.origins.set(
+        ['stages', target, 'needs', String(needs.length)].join('\0'),
+        valueSpan(field.entry),
+      );
       const patternField = patterns.get(n);
       const pats = patternField ? readPatterns(ctx, patternField) : undefined;
       needs.push(pats ? { stage: from, patterns: pats } : from);

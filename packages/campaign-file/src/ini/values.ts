@@ -28,17 +28,23 @@ export function readBoolean(ctx: ImportContext, field: Field): boolean | undefin
 }
 
 /** A JSON list of [key, value] pairs; `null` and `[]` say "none". */
-export function readParams(ctx: ImportContext, field: Field): ParamList | undefined {
+/** `path`: where the list goes in the model, to remember where each pair's strings came from. */
+export function readParams(
+  ctx: ImportContext,
+  field: Field,
+  path?: readonly string[],
+): ParamList | undefined {
   if (isUnset(field.text)) return undefined;
   const node = ctx.json(field);
   if (!node || node.kind === 'null') return undefined;
-  return paramsFrom(ctx, field, node);
+  return paramsFrom(ctx, field, node, path);
 }
 
 export function paramsFrom(
   ctx: ImportContext,
   field: Field,
   node: JsonNode,
+  path?: readonly string[],
 ): ParamList | undefined {
   if (node.kind === 'null') return [];
   if (node.kind !== 'array') {
@@ -62,6 +68,10 @@ export function paramsFrom(
         ctx.atNode(field, pair),
       );
       continue;
+    }
+    if (path && key && value) {
+      ctx.origins.set([...path, String(out.length), '0'].join('\0'), ctx.atNode(field, key));
+      ctx.origins.set([...path, String(out.length), '1'].join('\0'), ctx.atNode(field, value));
     }
     out.push([k, v]);
   }

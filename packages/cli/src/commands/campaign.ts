@@ -102,7 +102,7 @@ function validate(io: Io, files: string[], opts: { json?: boolean }): number {
 function show(io: Io, file: string, opts: { json?: boolean }): number {
   const loaded = loadCampaign(file);
   const errors = loaded.diagnostics.filter((d) => d.diagnostic.severity === 'error');
-  const effective = loaded.parsed.effective;
+  const effective = loaded.effective;
   if (errors.length > 0 || !effective) {
     for (const d of loaded.diagnostics) printDiagnostics(io, d.file, [d.diagnostic]);
     return EXIT_PROBLEMS;
