@@ -90,6 +90,13 @@ layout:
     );
   });
 
+  it('keeps empty collections on one line', () => {
+    const text = 'campaign: c\nstages: {}\nlayout: {}\n';
+    assert.equal(fmt(text), text);
+    const empty = 'campaign: c\nstages:\n  a:\n    overrides: []\n';
+    assert.equal(fmt(empty), empty);
+  });
+
   it('refuses text with YAML errors', () => {
     const result = formatCampaign('campaign: [\n');
     assert.equal(result.ok, false);

@@ -21,6 +21,7 @@ import {
   LAUNCH_SETUP_KEY_ORDER,
   STAGE_KEY_ORDER,
 } from '@poms/core';
+import { jsonEqual } from './json-equal.ts';
 import { findPair, keyText } from './yaml-nodes.ts';
 
 export const PRINT_OPTIONS: ToStringOptions = {
@@ -39,8 +40,16 @@ export function formatCampaign(text: string): FormatResult {
   if (doc.errors.length > 0) {
     return { ok: false, message: `cannot format text with YAML errors: ${doc.errors[0]?.message}` };
   }
+  const before: unknown = doc.toJS();
   canonicalize(doc);
-  return { ok: true, text: printDocument(doc) };
+  const printed = printDocument(doc);
+  // The printer must never change what the file means; refuse rather than write a changed file
+  // (the yaml package has known corner cases when it re-quotes odd strings).
+  const after = parseDocument(printed, { version: '1.2', uniqueKeys: true });
+  if (after.errors.length > 0 || !jsonEqual(after.toJS(), before)) {
+    return { ok: false, message: 'formatting would change the meaning of this file; left as it is' };
+  }
+  return { ok: true, text: printed };
 }
 
 export function printDocument(doc: Document): string {
@@ -67,7 +76,8 @@ export function canonicalize(doc: Document): void {
 
 function forEachEntry(map: unknown, fn: (value: YAMLMap) => void): void {
   if (!isMap(map)) return;
-  map.flow = false;
+  // An empty mapping has no block form: `stages: {}` stays on one line.
+  map.flow = map.items.length === 0;
   for (const pair of map.items) if (isMap(pair.value)) fn(pair.value);
 }
 
@@ -107,7 +117,7 @@ export function styleDocument(doc: Document): void {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       const value = pair.value as Node | null;
       if (PARAM_LIST_KEYS.has(key) && isSeq(value)) {
-        value.flow = false;
+        value.flow = value.items.length === 0;
         for (const item of value.items) if (isSeq(item)) item.flow = true;
       } else if (FLOW_LIST_KEYS.has(key) && isSeq(value) && value.items.every(isScalar)) {
         value.flow = true;
@@ -122,7 +132,7 @@ export function styleDocument(doc: Document): void {
     },
   });
   const layout = findPair(doc.contents, 'layout')?.value;
-  if (isMap(layout)) layout.flow = false;
+  if (isMap(layout)) layout.flow = layout.items.length === 0;
 }
 
 /** Comments inside a collection (a comment after its last line is fine on one line too). */

@@ -50,7 +50,17 @@ function run(text: string, op: (doc: Document, text: string) => Changes): EditRe
   const nl = newlineOf(text);
   const changes =
     nl === '\n' ? result : result.map((c) => ({ ...c, insert: c.insert.replace(/\r?\n/g, nl) }));
-  return { ok: true, changes, text: applyChanges(text, changes) };
+  const edited = applyChanges(text, changes);
+  // An edit must leave valid YAML behind; if a corner case of the splicing did not, refuse it
+  // rather than hand the editor a broken text.
+  if (parseDocument(edited, { version: '1.2', uniqueKeys: true }).errors.length > 0) {
+    return {
+      ok: false,
+      code: 'edit.failed',
+      message: 'this edit could not be applied to the text as written; make it in the text instead',
+    };
+  }
+  return { ok: true, changes, text: edited };
 }
 
 function fail(code: string, message: string) {

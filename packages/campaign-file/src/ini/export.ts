@@ -136,7 +136,9 @@ function writeSetup(w: IniWriter, name: string, setup: LaunchSetup): void {
   w.section('login_setup', name);
   if (setup.host !== undefined) w.text('host', setup.host);
   if (setup.account !== undefined) w.text('account', setup.account);
-  if (setup.setup !== undefined) w.text('setup', setup.setup);
+  // Setup lines are shell: a final newline (as a YAML `|` block ends) means nothing there, and
+  // dropping it lets POMS read the lines as continuation lines instead of a POMS-TS extension key.
+  if (setup.setup !== undefined) w.text('setup', setup.setup.replace(/\n+$/, ''));
   if (setup.description !== undefined) w.text('description', setup.description);
   if (setup.engine !== undefined) w.text('engine', setup.engine);
   if (setup.partition !== undefined) w.text('partition', setup.partition);

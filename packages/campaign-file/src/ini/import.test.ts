@@ -549,3 +549,20 @@ describe('importIni: values it refuses or changes', () => {
     assert.deepEqual(result.spec?.job_types?.j, { command: 'x' });
   });
 });
+
+describe('byrun high', () => {
+  it('warns that POMS-TS includes the high run', () => {
+    const text = `[campaign]
+name=runs
+campaign_stage_list=reco
+
+[campaign_stage reco]
+dataset_or_split_data=raw
+cs_split_type=byrun(low=1,high=4)
+`;
+    const warning = importIni(text).diagnostics.find((d) => d.code === 'ini.byrun-high');
+    assert.ok(warning);
+    assert.equal(`${warning.line}:${warning.column}`, '7:15');
+    assert.match(warning.message, /write high=3/);
+  });
+});

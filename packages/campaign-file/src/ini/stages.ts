@@ -2,6 +2,7 @@
 // campaign_stage_list order, their needs and their layout, without what the defaults already say.
 import { STAGE_KEY_TARGETS } from './keys.ts';
 import {
+  parseSplitSpec,
   COMPLETION_TYPES,
   FAN_IN_MODES,
   STAGE_KEY_ORDER,
@@ -38,6 +39,7 @@ export function readStageFields(
   const fields = parsed.fields;
   const split = fields.get('cs_split_type');
   if (split) stage.split = isUnset(split.text) ? 'none' : split.text.trim();
+  if (split && stage.split) warnByrunHigh(ctx, split, stage.split);
   for (const field of fields.values()) {
     const text = field.text.trim();
     // Remember where each value came from, so errors found later in the model point at this line.
@@ -416,4 +418,19 @@ export function withoutDefaults(stage: Stage, defaults: StageDefaults): Stage {
     }
   }
   return out;
+}
+
+/**
+ * POMS documented byrun's `high` as inclusive but stopped before it; POMS-TS includes it (as
+ * documented). Say so on import, since the same text now processes one run more.
+ */
+function warnByrunHigh(ctx: ImportContext, field: Field, split: string): void {
+  const parsed = parseSplitSpec(split);
+  if (!parsed.ok || parsed.spec.type !== 'byrun' || parsed.spec.high === undefined) return;
+  ctx.report(
+    'ini.byrun-high',
+    'warning',
+    `byrun high=${parsed.spec.high} now includes run ${parsed.spec.high} (POMS stopped before it); write high=${parsed.spec.high - 1} to keep POMS's runs`,
+    valueSpan(field.entry),
+  );
 }
