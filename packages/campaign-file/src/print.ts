@@ -47,7 +47,10 @@ export function formatCampaign(text: string): FormatResult {
   // (the yaml package has known corner cases when it re-quotes odd strings).
   const after = parseDocument(printed, { version: '1.2', uniqueKeys: true });
   if (after.errors.length > 0 || !jsonEqual(after.toJS(), before)) {
-    return { ok: false, message: 'formatting would change the meaning of this file; left as it is' };
+    return {
+      ok: false,
+      message: 'formatting would change the meaning of this file; left as it is',
+    };
   }
   return { ok: true, text: printed };
 }

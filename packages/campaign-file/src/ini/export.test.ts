@@ -117,13 +117,7 @@ describe('exportIni', () => {
   });
 
   it('falls back to KEY.json for text a .ini line cannot hold', () => {
-    for (const setup of [
-      '  indented',
-      'a\n# hash line',
-      'a\n; semicolon',
-      ' ',
-      'x\n  y',
-    ]) {
+    for (const setup of ['  indented', 'a\n# hash line', 'a\n; semicolon', ' ', 'x\n  y']) {
       const s = spec({ campaign: 'm', launch_setups: { l: { setup } }, stages: {} });
       const text = exportIni(s);
       assert.match(text, /^setup\.json=/m, setup);
