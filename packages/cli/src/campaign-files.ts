@@ -1,12 +1,7 @@
 // Reading campaign files from disk in either format: YAML (ours) or POMS .ini (imported on the fly).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import {
-  importIni,
-  parseCampaign,
-  type Diagnostic,
-  type ParsedCampaign,
-} from '@poms/campaign-file';
+import { importIni, parseCampaign, type Diagnostic } from '@poms/campaign-file';
 import type { CampaignSpec, EffectiveCampaign } from '@poms/core';
 import { UsageError } from './output.ts';
 
