@@ -43,7 +43,8 @@ if ! pg_isready -q -h 127.0.0.1 -p "$PORT"; then
 fi
 
 psql_admin() {
-  runuser -u postgres -- psql -p "$PORT" -X -q -v ON_ERROR_STOP=1 -tA "$@"
+  # From /, which user postgres can enter (the caller's folder may be private to root).
+  (cd / && runuser -u postgres -- psql -p "$PORT" -X -q -v ON_ERROR_STOP=1 -tA "$@")
 }
 
 if [[ "$(psql_admin -c "select 1 from pg_roles where rolname = '$ROLE'")" != "1" ]]; then

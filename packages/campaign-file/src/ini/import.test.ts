@@ -170,9 +170,14 @@ describe('importIni: features', () => {
     );
     assert.match(
       diagnostics[1]?.message ?? '',
-      /\[campaign_stage one\] cs_split_dimensions \(line 9\)/,
+      new RegExp(
+        `\\[campaign_stage one\\] cs_split_dimensions \\(line ${where(text, 'cs_split_dimensions').line}\\)`,
+      ),
     );
-    assert.match(diagnostics[2]?.message ?? '', /\[campaign_settings\] \(line 12\)/);
+    assert.match(
+      diagnostics[2]?.message ?? '',
+      new RegExp(`\\[campaign_settings\\] \\(line ${where(text, '[campaign_settings]').line}\\)`),
+    );
     assert.deepEqual(spec.stages.one, { vo_role: 'Production', input: 'ds' });
     assert.match(yaml, /# not imported from POMS: cs_split_dimensions\n {2}one:/);
   });

@@ -1,7 +1,9 @@
-// Test fixtures: POMS campaign files. The five POMS samples are copies of shared/poms-samples.
-import { readFileSync, readdirSync } from 'node:fs';
+// Test fixtures: POMS campaign files. The five POMS samples are copies of shared/poms-samples; the
+// one-feature-per-file examples live in the template library (templates/ini/), where users find them.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 const dir = new URL('./', import.meta.url);
+const examples = new URL('../../../../../templates/ini/', import.meta.url);
 
 export const POMS_SAMPLES = [
   'analysis_generator.ini',
@@ -12,13 +14,12 @@ export const POMS_SAMPLES = [
 ] as const;
 
 export function fixture(name: string): string {
-  return readFileSync(new URL(name, dir), 'utf8');
+  const local = new URL(name, dir);
+  return readFileSync(existsSync(local) ? local : new URL(name, examples), 'utf8');
 }
 
 export function allFixtures(): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.ini'))
-    .sort();
+  return [...readdirSync(dir), ...readdirSync(examples)].filter((f) => f.endsWith('.ini')).sort();
 }
 
 /** 1-based line of the first line containing `needle` (and its 1-based column). */
