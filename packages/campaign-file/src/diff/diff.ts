@@ -4,6 +4,8 @@
 // apart (`layout`): moving a node is not a change to what the campaign does.
 import {
   effectiveCampaign,
+  JOB_TYPE_KEY_ORDER,
+  LAUNCH_SETUP_KEY_ORDER,
   type CampaignSpec,
   type EffectiveCampaign,
   type EffectiveEdge,
@@ -12,7 +14,7 @@ import {
   type EffectiveStage,
   type Position,
 } from '@poms/core';
-import { sameValue } from '../ini/util.ts';
+import { jsonEqual } from '../json-equal.ts';
 
 export interface FieldChange {
   /** The field, dotted for nested values (`completion.pct`). */
@@ -99,26 +101,12 @@ export const STAGE_DIFF_FIELDS = [
   'clear_schedule_when_exhausted',
 ] as const;
 
-export const JOB_TYPE_DIFF_FIELDS = [
-  'description',
-  'command',
-  'parameters',
-  'output_patterns',
-  'recovery',
-  'resources',
-] as const satisfies readonly (keyof EffectiveJobType)[];
+// The effective job type and launch setup have exactly the file's fields: diff them in file order.
+export const JOB_TYPE_DIFF_FIELDS =
+  JOB_TYPE_KEY_ORDER satisfies readonly (keyof EffectiveJobType)[];
 
-export const LAUNCH_SETUP_DIFF_FIELDS = [
-  'description',
-  'engine',
-  'host',
-  'account',
-  'partition',
-  'qos',
-  'setup',
-  'environment',
-  'resources',
-] as const satisfies readonly (keyof EffectiveLaunchSetup)[];
+export const LAUNCH_SETUP_DIFF_FIELDS =
+  LAUNCH_SETUP_KEY_ORDER satisfies readonly (keyof EffectiveLaunchSetup)[];
 
 const CAMPAIGN_DIFF_FIELDS = [
   'name',
@@ -150,7 +138,7 @@ function fieldChanges(before: object, after: object, fields: readonly string[]):
   for (const field of fields) {
     const b = fieldValue(before, field);
     const a = fieldValue(after, field);
-    if (!sameValue(b, a)) out.push({ field, before: b, after: a });
+    if (!jsonEqual(b, a)) out.push({ field, before: b, after: a });
   }
   return out;
 }
@@ -202,7 +190,7 @@ function compareEdges(x: { from: string; to: string }, y: { from: string; to: st
 
 /** Patterns select files as a set: their order means nothing. */
 function samePatterns(a: readonly string[], b: readonly string[]): boolean {
-  return sameValue([...new Set(a)].sort(compareText), [...new Set(b)].sort(compareText));
+  return jsonEqual([...new Set(a)].sort(compareText), [...new Set(b)].sort(compareText));
 }
 
 function edgeChanges(

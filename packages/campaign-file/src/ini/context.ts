@@ -61,24 +61,6 @@ export function collapsePercent(pattern: string): string {
   return pattern.replace(/%%/g, '%');
 }
 
-/** A node as a plain value (numbers as numbers), without prototype surprises. */
-export function jsonPlain(node: JsonNode): unknown {
-  switch (node.kind) {
-    case 'null':
-      return null;
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return node.value;
-    case 'array':
-      return node.items.map(jsonPlain);
-    case 'object':
-      return Object.fromEntries(
-        node.entries.filter((e) => e.key !== '__proto__').map((e) => [e.key, jsonPlain(e.value)]),
-      );
-  }
-}
-
 export class ImportContext {
   readonly diagnostics: IniDiagnostic[] = [];
   readonly comments: YamlComment[] = [];

@@ -16,7 +16,8 @@ import {
 } from '@poms/core';
 import { parseJson } from './json.ts';
 import { valueSpan, type IniSpan } from './reader.ts';
-import { ordered, sameValue } from './util.ts';
+import { ordered } from './util.ts';
+import { jsonEqual } from '../json-equal.ts';
 import {
   isUnset,
   splitKind,
@@ -403,7 +404,7 @@ export function withoutDefaults(stage: Stage, defaults: StageDefaults): Stage {
         ? list.length === 0
         : inherited === undefined
           ? list.length === 0
-          : sameValue(list, inherited);
+          : jsonEqual(list, inherited);
       if (redundant) delete out[key];
     } else if (key === 'completion') {
       const c: CompletionRule = { ...out.completion };
@@ -413,7 +414,7 @@ export function withoutDefaults(stage: Stage, defaults: StageDefaults): Stage {
       else out.completion = ordered(c, ['type', 'pct']);
     } else if (key === 'split') {
       if (defaults.split === undefined ? own === 'none' : own === defaults.split) delete out.split;
-    } else if (defaults[key] !== undefined && sameValue(own, defaults[key])) {
+    } else if (defaults[key] !== undefined && jsonEqual(own, defaults[key])) {
       delete out[key];
     }
   }

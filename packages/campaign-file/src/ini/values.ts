@@ -1,12 +1,11 @@
 // Readers of single values: booleans, states, [key, value] lists, pattern lists, JSON lists
 // and resources, each reporting what it cannot read at the value's own line and column.
 import { Resources, type JobType, type ParamList } from '@poms/core';
-import { parseJson, type JsonNode } from './json.ts';
+import { jsonValue, parseJson, type JsonNode } from './json.ts';
 import {
   isUnset,
   parseBoolean,
   collapsePercent,
-  jsonPlain,
   type Field,
   type ImportContext,
 } from './context.ts';
@@ -120,7 +119,7 @@ export function readStringList(
 export function readResources(ctx: ImportContext, field: Field): JobType['resources'] {
   const node = ctx.json(field);
   if (!node) return undefined;
-  const checked = Resources.safeParse(jsonPlain(node));
+  const checked = Resources.safeParse(jsonValue(node));
   if (checked.success) return checked.data;
   return ctx.badValue(
     field,
