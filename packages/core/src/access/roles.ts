@@ -9,15 +9,3 @@ export type Role = z.infer<typeof Role>;
 export function roleAtLeast(held: Role, needed: Role): boolean {
   return ROLES.indexOf(held) >= ROLES.indexOf(needed);
 }
-
-export const ExperimentName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{1,31}$/, 'experiment names are short lowercase ids: a-z, 0-9, _ and -');
-export type ExperimentName = z.infer<typeof ExperimentName>;
-
-export const Experiment = z.strictObject({
-  name: ExperimentName,
-  display_name: z.string().min(1).max(200),
-  active: z.boolean(),
-});
-export type Experiment = z.infer<typeof Experiment>;

@@ -3,6 +3,7 @@
 // Values not written here come from `defaults` (see effective.ts), never from this schema, so
 // that a printed file says only what its author wrote.
 import { z } from 'zod';
+import { ExperimentName } from '../access/experiment.ts';
 import { parseDuration } from '../split/duration.ts';
 
 /** Names of stages, job types, launch setups: no whitespace (POMS's whitespace names confused its tools). */
@@ -218,10 +219,7 @@ export const KeywordName = z
 /** The whole campaign file. */
 export const CampaignSpec = z.strictObject({
   campaign: Name,
-  experiment: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]{1,31}$/, 'experiment names are short lowercase ids')
-    .optional(),
+  experiment: ExperimentName.optional(),
   description: z.string().optional(),
   /** Who owns it (POMS's poms_role): production or analysis. */
   role: CampaignRole.optional(),
