@@ -48,7 +48,9 @@ const text = bigCampaign(STAGES);
 const parsed = parseCampaign(text);
 if (!parsed.ok) throw new Error(`benchmark campaign is invalid: ${parsed.diagnostics[0]?.message}`);
 
-const baseline = median(() => parseDocument(text).toJS());
+const baseline = median(() => {
+  parseDocument(text).toJS();
+});
 const rows: [string, number][] = [
   ['parseCampaign (YAML + schema + checks + effective model)', median(() => parseCampaign(text))],
   ['formatCampaign (canonical print, meaning check)', median(() => formatCampaign(text))],
