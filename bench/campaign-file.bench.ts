@@ -2,7 +2,13 @@
 // Baseline: the yaml package's own parse of the same text, measured in the same run; every figure
 // is printed with its ratio to it. Run: npm run bench
 import { parseDocument } from 'yaml';
-import { connect, formatCampaign, parseCampaign, renameStage } from '@poms/campaign-file';
+import {
+  connect,
+  formatCampaign,
+  parseCampaign,
+  pinPosition,
+  renameStage,
+} from '@poms/campaign-file';
 
 const STAGES = Number(process.env.BENCH_STAGES ?? 500);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -63,3 +69,17 @@ console.log(`baseline yaml parseDocument+toJS: ${baseline.toFixed(2)} ms`);
 for (const [name, ms] of rows) {
   console.log(`${name}: ${ms.toFixed(2)} ms, ${(ms / baseline).toFixed(2)}x baseline`);
 }
+
+// A run of gestures, each on the text the previous one made (as the editor does): drags.
+let chained = text;
+let x = 0;
+const gestures = median(() => {
+  for (let i = 0; i < 5; i++) {
+    const result = pinPosition(chained, `s${i}`, { x: x++, y: 0 });
+    if (!result.ok) throw new Error(result.message);
+    chained = result.text;
+  }
+});
+console.log(
+  `5 chained pinPosition (drag) gestures: ${(gestures / 5).toFixed(2)} ms each, ${(gestures / 5 / baseline).toFixed(2)}x baseline`,
+);

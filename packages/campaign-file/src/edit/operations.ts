@@ -36,8 +36,20 @@ export type EditResult =
 type Changes = TextChange[] | { code: string; message: string };
 
 /** Runs an operation on the parsed text and packages its changes (with the text's own newlines). */
+/**
+ * The document of the text the last edit produced. Gestures come in runs (drag, connect, rename)
+ * and each starts from the text the previous one made, whose parse is already at hand: reuse it
+ * instead of parsing again. Operations only read the document (they clone what they copy).
+ */
+let lastEdit: { text: string; doc: Document.Parsed } | undefined;
+
+function parseForEdit(text: string): Document.Parsed {
+  if (lastEdit?.text === text) return lastEdit.doc;
+  return parseDocument(text, { version: '1.2', uniqueKeys: true });
+}
+
 function run(text: string, op: (doc: Document, text: string) => Changes): EditResult {
-  const doc = parseDocument(text, { version: '1.2', uniqueKeys: true });
+  const doc = parseForEdit(text);
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -53,13 +65,15 @@ function run(text: string, op: (doc: Document, text: string) => Changes): EditRe
   const edited = applyChanges(text, changes);
   // An edit must leave valid YAML behind; if a corner case of the splicing did not, refuse it
   // rather than hand the editor a broken text.
-  if (parseDocument(edited, { version: '1.2', uniqueKeys: true }).errors.length > 0) {
+  const editedDoc = parseDocument(edited, { version: '1.2', uniqueKeys: true });
+  if (editedDoc.errors.length > 0) {
     return {
       ok: false,
       code: 'edit.failed',
       message: 'this edit could not be applied to the text as written; make it in the text instead',
     };
   }
+  lastEdit = { text: edited, doc: editedDoc };
   return { ok: true, changes, text: edited };
 }
 
