@@ -9,3 +9,5 @@ export * from './access/experiment.ts';
 export * from './split/index.ts';
 export * from './template/index.ts';
 export * from './graph/index.ts';
+export * from './catalog/query/ast.ts';
+export * from './catalog/port.ts';
