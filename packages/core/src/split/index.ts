@@ -29,3 +29,13 @@ export {
   type SplitType,
 } from './spec.ts';
 export { MAX_TIMESTAMP, parseTimestamp, type TimestampResult } from './timestamp.ts';
+export {
+  START_CURSOR,
+  multiparamCombinations,
+  nextSlice,
+  type NextSlice,
+  type Slice,
+  type SliceContext,
+  type SliceSource,
+  type SplitCursor,
+} from './slices.ts';
