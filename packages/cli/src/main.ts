@@ -2,6 +2,7 @@
 // code instead of exiting, so tests can run the CLI in-process.
 import { Command, CommanderError } from 'commander';
 import { campaignCommands } from './commands/campaign.ts';
+import { splitCommands } from './commands/split.ts';
 import { startCommand } from './commands/start.ts';
 import { EXIT_USAGE, UsageError, processIo, type Io } from './output.ts';
 
@@ -10,6 +11,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   const run = (action: () => number) => {
     exitCode = action();
   };
+  const runAsync = async (action: () => Promise<number>) => {
+    exitCode = await action();
+  };
   const program = new Command('poms')
     .description('POMS-TS: production operations management for physics experiments')
     .version('0.1.0')
@@ -17,6 +21,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   campaignCommands(program, io, run);
   startCommand(program, io);
+  splitCommands(program, io, runAsync);
   for (const command of program.commands) command.exitOverride();
   for (const command of program.commands.flatMap((c) => c.commands)) command.exitOverride();
   try {

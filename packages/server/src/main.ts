@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Clock, IdSource } from '@poms/core';
 import { openPostgresStore } from './adapters/storage/postgres.ts';
 import { openSqliteStore } from './adapters/storage/sqlite.ts';
 import { systemClock } from './adapters/system/system-clock.ts';
@@ -14,15 +15,11 @@ import { HealthService } from './services/health.ts';
 
 export const VERSION = '0.1.0';
 
-export interface ServerOptions {
+export interface ServerOptions extends StoreLocation {
   /** TCP port; 0 picks a free one. Default 8080. */
   port?: number;
   /** Listen address. Default 127.0.0.1 (loopback): expose it through a proxy, not directly. */
   host?: string;
-  /** Folder for the embedded store and logs. Default ./.poms-data */
-  dataDir?: string;
-  /** PostgreSQL connection string; when set, PostgreSQL is the store instead of SQLite. */
-  postgresUrl?: string;
   /** Seed the demo experiment with the template campaigns. Default true. */
   demo?: boolean;
   /** Where the demo's campaigns come from. Default: the repository's templates/ folder. */
@@ -74,14 +71,26 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 }
 
-function openStore(
-  options: ServerOptions,
-  clock: typeof systemClock,
-  ids: ReturnType<typeof ulidIdSource>,
-) {
-  if (options.postgresUrl)
-    return openPostgresStore({ connectionString: options.postgresUrl, clock, ids });
-  const dataDir = resolve(options.dataDir ?? '.poms-data');
+export interface StoreLocation {
+  /** Folder of the embedded SQLite store. Default ./.poms-data */
+  dataDir?: string;
+  /** PostgreSQL connection string; wins over dataDir. */
+  postgresUrl?: string;
+  /** A private in-memory store (previews, tests): nothing is kept. */
+  memory?: boolean;
+}
+
+/** Opens the store the server would use, for local commands (the CLI) and the server itself. */
+export function openStore(
+  location: StoreLocation,
+  clock: Clock = systemClock,
+  ids: IdSource = ulidIdSource(),
+): Promise<Store> {
+  if (location.postgresUrl) {
+    return openPostgresStore({ connectionString: location.postgresUrl, clock, ids });
+  }
+  if (location.memory) return openSqliteStore({ file: ':memory:', clock, ids });
+  const dataDir = resolve(location.dataDir ?? '.poms-data');
   mkdirSync(dataDir, { recursive: true });
   return openSqliteStore({ file: join(dataDir, 'poms.sqlite'), clock, ids });
 }

@@ -53,6 +53,8 @@ export interface SliceContext {
   now: number;
   /** Seconds east of UTC for `localtime` windows (the server's zone). Default 0. */
   utcOffset?: number;
+  /** The files of one element of a `list` split's input. Default: the dataset of that name. */
+  listItemQuery?: (item: string) => Query;
 }
 
 const and = (left: Query, right: Query): Query => ({ type: 'and', left, right });
@@ -202,7 +204,7 @@ async function listSlice(cursor: SplitCursor, ctx: SliceContext): Promise<NextSl
   for (let index = cursor.next ?? 0; index < list.length; index++) {
     const item = list[index];
     if (typeof item !== 'string') continue;
-    const query: Query = { type: 'defname', name: item };
+    const query: Query = ctx.listItemQuery?.(item) ?? { type: 'defname', name: item };
     if ((await ctx.source.countFiles(query)) > 0) {
       return files(query, `dataset ${item}`, { ...cursor, next: index + 1 }, item);
     }
