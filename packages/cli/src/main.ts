@@ -2,6 +2,7 @@
 // code instead of exiting, so tests can run the CLI in-process.
 import { Command, CommanderError } from 'commander';
 import { campaignCommands } from './commands/campaign.ts';
+import { fileCommands } from './commands/files.ts';
 import { splitCommands } from './commands/split.ts';
 import { startCommand } from './commands/start.ts';
 import { EXIT_USAGE, UsageError, processIo, type Io } from './output.ts';
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   campaignCommands(program, io, run);
   startCommand(program, io);
   splitCommands(program, io, runAsync);
+  fileCommands(program, io, runAsync);
   for (const command of program.commands) command.exitOverride();
   for (const command of program.commands.flatMap((c) => c.commands)) command.exitOverride();
   try {

@@ -2,9 +2,9 @@
 // computed by the real split iterators over a private in-memory catalog (nothing is kept).
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { DeclaredFile, parseQuery, parseSplitSpec, type Query } from '@poms/core';
+import { parseQuery, parseSplitSpec, type Query } from '@poms/core';
 import { openStore, previewSplit, type SplitPreview } from '@poms/server';
-import { readText } from '../campaign-files.ts';
+import { readDeclarations } from '../declared-files.ts';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, printJson, type Io } from '../output.ts';
 
 interface PreviewOptions {
@@ -52,7 +52,7 @@ async function preview(io: Io, opts: PreviewOptions): Promise<number> {
   if (!Number.isInteger(max) || max < 1)
     throw new UsageError(`--max must be a whole number ≥ 1, not '${opts.max}'`);
   const now = opts.now === undefined ? Math.floor(Date.now() / 1000) : parseNow(opts.now);
-  const files = readFiles(opts.files);
+  const files = readDeclarations(opts.files);
   const inputList = opts.data === undefined ? undefined : parseData(opts.data);
 
   const store = await openStore({ memory: true });
@@ -103,25 +103,6 @@ function parseNow(text: string): number {
     throw new UsageError(`--now must be an ISO 8601 time like 2025-01-31T12:00:00Z, not '${text}'`);
   }
   return Math.floor(ms / 1000);
-}
-
-function readFiles(source: string): DeclaredFile[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(readText(source));
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(
-      `${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  const parsed = z.array(DeclaredFile).safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.map(String).join('.') ?? '';
-    throw new UsageError(`${source}: file ${where}: ${issue?.message ?? 'not a list of files'}`);
-  }
-  return parsed.data;
 }
 
 function parseData(text: string): string[] | string[][] {

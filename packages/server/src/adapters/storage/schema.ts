@@ -1,6 +1,6 @@
 /**
- * The tables as Kysely sees them. Only the storage adapters import this; the port's records are
- * built from these rows in repositories/.
+ * The tables as Kysely sees them. Only the storage and catalog adapters import this; the ports'
+ * records are built from these rows in repositories/ and adapters/catalog/.
  *
  * Column choices that keep SQLite and PostgreSQL identical:
  * - booleans are integers 0/1 (better-sqlite3 cannot bind JS booleans; SQLite has no boolean);
@@ -8,7 +8,16 @@
  * - JSON is text (`JSON.stringify`), parsed on read; the store never queries inside it;
  * - names compare byte-wise on both (see migrations/0001_foundation.ts).
  */
+import type { Generated } from 'kysely';
+
 export type SqlDialect = 'sqlite' | 'postgres';
+
+/**
+ * A file's row id: an integer identity. better-sqlite3 returns it as a number; pg returns
+ * PostgreSQL's bigint as a string. Code passes it back to queries as it came and never does
+ * arithmetic on it.
+ */
+export type FileRowId = number | string;
 
 export interface ExperimentsTable {
   name: string;
@@ -39,8 +48,86 @@ export interface CampaignRevisionsTable {
   created_at: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Catalog (migrations/0002_catalog.ts). Numbers that queries compare (sizes, runs, times) are
+// double precision on both stores, so a literal like 2.5 compares with an integer column the same
+// way everywhere and pg returns them as numbers; times are epoch seconds.
+
+export interface FilesTable {
+  id: Generated<FileRowId>;
+  experiment: string;
+  name: string;
+  size: number | null;
+  checksum: string | null;
+  run_number: number | null;
+  subrun_number: number | null;
+  data_tier: string | null;
+  software_version: string | null;
+  event_count: number | null;
+  start_time: number | null;
+  end_time: number | null;
+  /** Epoch seconds: the declared `create_time`, else when the catalog first saw the file. */
+  create_time: number;
+  /** The declared metadata as JSON text (keys sorted), standard fields included. */
+  metadata: string;
+  created_at: string;
+}
+
+/** Experiment-defined fields, one row per field a file has (null values are not stored). */
+export interface FileMetadataTable {
+  file: FileRowId;
+  key: string;
+  /** Text values, and booleans as `true`/`false`. */
+  text: string | null;
+  /** Numbers, and ISO 8601 times as epoch seconds. */
+  num: number | null;
+}
+
+export interface FileParentsTable {
+  parent: FileRowId;
+  child: FileRowId;
+}
+
+export interface ReplicasTable {
+  file: FileRowId;
+  location: string;
+  path: string;
+}
+
+export interface DatasetsTable {
+  experiment: string;
+  name: string;
+  query: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SnapshotsTable {
+  id: string;
+  experiment: string;
+  dataset: string | null;
+  query: string;
+  owner: string | null;
+  file_count: number;
+  created_at: string;
+}
+
+export interface SnapshotFilesTable {
+  snapshot: string;
+  file: FileRowId;
+  /** 1-based, in file name order at the time of the snapshot. */
+  position: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   campaigns: CampaignsTable;
   campaign_revisions: CampaignRevisionsTable;
+  files: FilesTable;
+  file_metadata: FileMetadataTable;
+  file_parents: FileParentsTable;
+  replicas: ReplicasTable;
+  datasets: DatasetsTable;
+  snapshots: SnapshotsTable;
+  snapshot_files: SnapshotFilesTable;
 }

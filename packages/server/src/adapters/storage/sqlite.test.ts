@@ -73,9 +73,16 @@ describe('sqlite store file', () => {
       assert.deepEqual(tables, [
         'campaign_revisions',
         'campaigns',
+        'datasets',
         'experiments',
+        'file_metadata',
+        'file_parents',
+        'files',
         'kysely_migration',
         'kysely_migration_lock',
+        'replicas',
+        'snapshot_files',
+        'snapshots',
       ]);
     } finally {
       raw.close();

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, SqlDialect } from '../schema.ts';
 import { foundation } from './0001_foundation.ts';
+import { catalog } from './0002_catalog.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -9,6 +10,7 @@ import { foundation } from './0001_foundation.ts';
 export function migrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001_foundation': foundation(dialect),
+    '0002_catalog': catalog(dialect),
   };
 }
 

@@ -1,0 +1,196 @@
+// `poms files …` and `poms datasets …`: the embedded catalog of the local store (--data DIR).
+import type { Command } from 'commander';
+import { parseQuery, type Query } from '@poms/core';
+import { openStore, type Store } from '@poms/server';
+import { readDeclarations } from '../declared-files.ts';
+import { EXIT_OK, EXIT_PROBLEMS, UsageError, printJson, type Io } from '../output.ts';
+
+interface StoreOptions {
+  data?: string;
+  experiment: string;
+  json?: boolean;
+}
+
+type RunAsync = (action: () => Promise<number>) => Promise<void>;
+
+function storeOptions(command: Command): Command {
+  return command
+    .option('--data <dir>', 'folder of the local store', process.env.POMS_DATA)
+    .option(
+      '--experiment <name>',
+      'the experiment the files belong to',
+      process.env.POMS_EXPERIMENT ?? 'demo',
+    )
+    .option('--json', 'print JSON');
+}
+
+/** Opens the local store, creating the experiment on first use (a local store is one's own). */
+async function withStore(
+  opts: StoreOptions,
+  fn: (store: Store) => Promise<number>,
+): Promise<number> {
+  const store = await openStore(opts.data ? { dataDir: opts.data } : {});
+  try {
+    const known = await store.experiments.list();
+    if (!known.some((e) => e.name === opts.experiment)) {
+      await store.experiments.create({ name: opts.experiment, display_name: opts.experiment });
+    }
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function queryOrThrow(text: string, what = 'query'): Query {
+  const parsed = parseQuery(text);
+  if (!parsed.ok) {
+    const { code, message, column } = parsed.error;
+    throw new QueryError(`${what}:1:${column + 1}: error ${code}: ${message}`);
+  }
+  return parsed.query;
+}
+
+/** A query with an error: printed as WHAT:1:COL, exit 1 (the input is wrong, not the usage). */
+class QueryError extends Error {}
+
+async function guarded(io: Io, fn: () => Promise<number>): Promise<number> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof QueryError) {
+      io.err(error.message);
+      return EXIT_PROBLEMS;
+    }
+    throw error;
+  }
+}
+
+export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void {
+  const files = program.command('files').description('the file catalog: declare, query, show');
+
+  storeOptions(files.command('declare'))
+    .description(
+      'declare files from a JSON array of {name, size, checksum, metadata, parents, replicas}',
+    )
+    .argument('<file>', 'JSON file, or - for standard input')
+    .action((file: string, opts: StoreOptions) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          const declared = readDeclarations(file);
+          const result = await store.catalog.declareFiles(opts.experiment, declared);
+          if (opts.json) printJson(io, result);
+          else
+            io.out(
+              `${declared.length} files: ${result.created} new, ${result.updated} updated, ${result.unchanged} unchanged`,
+            );
+          return EXIT_OK;
+        }),
+      ),
+    );
+
+  storeOptions(files.command('query'))
+    .description('list (or count) the files a query selects, in name order')
+    .argument('<query>')
+    .option('--count', 'print only how many')
+    .option('--limit <n>', 'at most this many', '1000')
+    .action((text: string, opts: StoreOptions & { count?: boolean; limit: string }) =>
+      runAsync(() =>
+        guarded(io, () =>
+          withStore(opts, async (store) => {
+            const query = queryOrThrow(text);
+            if (opts.count) {
+              const count = await store.catalog.countFiles(opts.experiment, query);
+              if (opts.json) printJson(io, { count });
+              else io.out(String(count));
+              return EXIT_OK;
+            }
+            const limit = Number(opts.limit);
+            if (!Number.isInteger(limit) || limit < 1)
+              throw new UsageError(`--limit must be ≥ 1, not '${opts.limit}'`);
+            const names: string[] = [];
+            let after: string | null = null;
+            while (names.length < limit) {
+              const page: { files: { name: string }[]; next: string | null } =
+                await store.catalog.queryFiles(opts.experiment, query, {
+                  limit: Math.min(1000, limit - names.length),
+                  after,
+                });
+              names.push(...page.files.map((f) => f.name));
+              if (page.next === null) break;
+              after = page.next;
+            }
+            if (opts.json) printJson(io, { files: names });
+            else for (const name of names) io.out(name);
+            return EXIT_OK;
+          }),
+        ),
+      ),
+    );
+
+  storeOptions(files.command('show'))
+    .description('a file with its metadata, parents, children and replicas')
+    .argument('<name>')
+    .action((name: string, opts: StoreOptions) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          const file = await store.catalog.getFile(opts.experiment, name);
+          if (opts.json) {
+            printJson(io, file);
+            return EXIT_OK;
+          }
+          io.out(`${file.name}  size ${file.size ?? '-'}  checksum ${file.checksum ?? '-'}`);
+          for (const [key, value] of Object.entries(file.metadata))
+            io.out(`  ${key} = ${JSON.stringify(value)}`);
+          if (file.parents.length > 0) io.out(`  parents: ${file.parents.join(', ')}`);
+          if (file.children.length > 0) io.out(`  children: ${file.children.join(', ')}`);
+          for (const r of file.replicas) io.out(`  replica ${r.location}: ${r.path}`);
+          return EXIT_OK;
+        }),
+      ),
+    );
+
+  const datasets = program
+    .command('datasets')
+    .description('datasets (saved queries) and snapshots');
+
+  storeOptions(datasets.command('define'))
+    .description('save a query under a name (a live definition: it grows with the catalog)')
+    .argument('<name>')
+    .argument('<query>')
+    .action((name: string, text: string, opts: StoreOptions) =>
+      runAsync(() =>
+        guarded(io, () =>
+          withStore(opts, async (store) => {
+            queryOrThrow(text);
+            const dataset = await store.catalog.defineDataset(opts.experiment, name, text);
+            const count = await store.catalog.countFiles(opts.experiment, {
+              type: 'defname',
+              name,
+            });
+            if (opts.json) printJson(io, { ...dataset, file_count: count });
+            else io.out(`dataset ${dataset.name}: ${count} files now`);
+            return EXIT_OK;
+          }),
+        ),
+      ),
+    );
+
+  storeOptions(datasets.command('snapshot'))
+    .description("freeze a dataset's current files")
+    .argument('<name>')
+    .action((name: string, opts: StoreOptions) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          const dataset = await store.catalog.getDataset(opts.experiment, name);
+          const snapshot = await store.catalog.snapshot(
+            opts.experiment,
+            { type: 'defname', name },
+            { queryText: dataset.query, dataset: name },
+          );
+          if (opts.json) printJson(io, snapshot);
+          else io.out(`snapshot ${snapshot.id} of ${name}: ${snapshot.file_count} files`);
+          return EXIT_OK;
+        }),
+      ),
+    );
+}
