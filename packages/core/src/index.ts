@@ -9,5 +9,9 @@ export * from './access/experiment.ts';
 export * from './split/index.ts';
 export * from './template/index.ts';
 export * from './graph/index.ts';
+// The query parser (chevrotain, ~1 s to load) is at '@poms/core/query', for those that parse
+// queries; the syntax tree and its helpers are here for everyone.
 export * from './catalog/query/ast.ts';
+export * from './catalog/query/tree.ts';
+export type { QueryError, QueryErrorCode, QueryResult } from './catalog/query/errors.ts';
 export * from './catalog/port.ts';

@@ -1,7 +1,8 @@
 // `poms files …` and `poms datasets …`: the embedded catalog of the local store (--data DIR).
 import type { Command } from 'commander';
-import { parseQuery, type Query } from '@poms/core';
-import { openStore, type Store } from '@poms/server';
+import type { Query } from '@poms/core';
+import type { Store } from '@poms/server';
+import { loadQueryParser, loadServer } from '../lazy.ts';
 import { readDeclarations } from '../declared-files.ts';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, printJson, type Io } from '../output.ts';
 
@@ -29,6 +30,7 @@ async function withStore(
   opts: StoreOptions,
   fn: (store: Store) => Promise<number>,
 ): Promise<number> {
+  const { openStore } = await loadServer();
   const store = await openStore(opts.data ? { dataDir: opts.data } : {});
   try {
     const known = await store.experiments.list();
@@ -41,7 +43,8 @@ async function withStore(
   }
 }
 
-function queryOrThrow(text: string, what = 'query'): Query {
+async function queryOrThrow(text: string, what = 'query'): Promise<Query> {
+  const { parseQuery } = await loadQueryParser();
   const parsed = parseQuery(text);
   if (!parsed.ok) {
     const { code, message, column } = parsed.error;
@@ -97,7 +100,7 @@ export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void
       runAsync(() =>
         guarded(io, () =>
           withStore(opts, async (store) => {
-            const query = queryOrThrow(text);
+            const query = await queryOrThrow(text);
             if (opts.count) {
               const count = await store.catalog.countFiles(opts.experiment, query);
               if (opts.json) printJson(io, { count });
@@ -161,7 +164,7 @@ export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void
       runAsync(() =>
         guarded(io, () =>
           withStore(opts, async (store) => {
-            queryOrThrow(text);
+            await queryOrThrow(text);
             const dataset = await store.catalog.defineDataset(opts.experiment, name, text);
             const count = await store.catalog.countFiles(opts.experiment, {
               type: 'defname',

@@ -2,8 +2,9 @@
 // computed by the real split iterators over a private in-memory catalog (nothing is kept).
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { parseQuery, parseSplitSpec, type Query } from '@poms/core';
-import { openStore, previewSplit, type SplitPreview } from '@poms/server';
+import { parseSplitSpec, type Query } from '@poms/core';
+import type { SplitPreview } from '@poms/server';
+import { loadQueryParser, loadServer } from '../lazy.ts';
 import { readDeclarations } from '../declared-files.ts';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, printJson, type Io } from '../output.ts';
 
@@ -55,6 +56,16 @@ async function preview(io: Io, opts: PreviewOptions): Promise<number> {
   const files = readDeclarations(opts.files);
   const inputList = opts.data === undefined ? undefined : parseData(opts.data);
 
+  const { openStore, previewSplit } = await loadServer();
+  const { parseQuery } = await loadQueryParser();
+  /** A list element is a query over the files (`run_number = 1`), or a dataset name. */
+  const listItemQuery = (item: string): Query => {
+    const parsed = parseQuery(item);
+    if (!parsed.ok) {
+      throw new UsageError(`--data element '${item}' is not a query: ${parsed.error.message}`);
+    }
+    return parsed.query;
+  };
   const store = await openStore({ memory: true });
   try {
     await store.experiments.create({ name: PREVIEW_EXPERIMENT, display_name: 'split preview' });
@@ -73,14 +84,6 @@ async function preview(io: Io, opts: PreviewOptions): Promise<number> {
   } finally {
     await store.close();
   }
-}
-
-/** A list element is a query over the files (`run_number = 1`), or a dataset name. */
-function listItemQuery(item: string): Query {
-  const parsed = parseQuery(item);
-  if (!parsed.ok)
-    throw new UsageError(`--data element '${item}' is not a query: ${parsed.error.message}`);
-  return parsed.query;
 }
 
 function printPreview(io: Io, spec: string, result: SplitPreview): void {

@@ -1,6 +1,6 @@
 // `poms start`: the server with its demo campaigns on the embedded store, until Ctrl-C.
 import type { Command } from 'commander';
-import { startServer } from '@poms/server';
+import { loadServer } from '../lazy.ts';
 import { UsageError, type Io } from '../output.ts';
 
 interface StartOptions {
@@ -25,6 +25,7 @@ export function startCommand(program: Command, io: Io): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UsageError(`--port must be a port number (0-65535), not '${opts.port}'`);
       }
+      const { startServer } = await loadServer();
       const server = await startServer({
         port,
         host: opts.host,

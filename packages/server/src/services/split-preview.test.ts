@@ -2,7 +2,8 @@
 // on the real embedded catalog, with the whitespace variants POMS's test table uses.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseQuery, parseSplitSpec, type DeclaredFile, type Query } from '@poms/core';
+import { parseSplitSpec, type DeclaredFile, type Query } from '@poms/core';
+import { parseQuery } from '@poms/core/query';
 import { openSqliteStore } from '../adapters/storage/sqlite.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
 import { ulidIdSource } from '../adapters/system/ulid-ids.ts';
