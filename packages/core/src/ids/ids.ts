@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   submission: 'sub',
   job: 'job',
   file: 'fil',
+  snapshot: 'snp',
   user: 'usr',
 } as const;
 

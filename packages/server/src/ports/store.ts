@@ -1,13 +1,14 @@
 /**
- * The Store port: repositories the services use to keep experiments and campaigns. Two adapters
- * implement it (SQLite embedded, PostgreSQL production) and one conformance suite holds both to
- * this contract. Failures the caller can act on are the typed errors of ./errors.ts.
+ * The Store port: repositories the services use to keep experiments and campaigns, and the
+ * embedded catalog. Two adapters implement it (SQLite embedded, PostgreSQL production) and one
+ * conformance suite holds both to this contract. Failures the caller can act on are the typed
+ * errors of ./errors.ts.
  *
  * Conventions: records use snake_case fields (they go on the wire as they are); timestamps are
  * ISO 8601 UTC strings from the injected Clock (`Date.prototype.toISOString`, fixed width, so
  * they sort as text); inputs use camelCase.
  */
-import type { CampaignId, Clock, IdSource } from '@poms/core';
+import type { CampaignId, Catalog, Clock, IdSource } from '@poms/core';
 
 /** Short lowercase id of an experiment, used in URLs and paths. */
 export const EXPERIMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{1,31}$/;
@@ -27,6 +28,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly experiments: ExperimentRepository;
   readonly campaigns: CampaignRepository;
+  /** The embedded catalog (files, datasets, snapshots) in the same database. */
+  readonly catalog: Catalog;
   /** Applies pending migrations (opening a store already did); returns what it applied. */
   migrate(): Promise<MigrationReport>;
   /** Releases the connection(s). Idempotent. */

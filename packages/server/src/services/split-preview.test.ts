@@ -55,21 +55,33 @@ async function preview(
     ...(options.inputList ? { inputList: options.inputList } : {}),
     listItemQuery: query,
   });
-  return { slices: result.slices.map((s) => s.parameter ?? s.files.join(' ')), end: result.end.status };
+  return {
+    slices: result.slices.map((s) => s.parameter ?? s.files.join(' ')),
+    end: result.end.status,
+  };
 }
 
 describe('splits over the POMS test set', () => {
   it('none: the whole dataset, the same every launch', async () => {
-    assert.deepEqual(await preview('none'), { slices: ['a.fcl b.fcl c.fcl d.fcl e.fcl'], end: 'repeats' });
+    assert.deepEqual(await preview('none'), {
+      slices: ['a.fcl b.fcl c.fcl d.fcl e.fcl'],
+      end: 'repeats',
+    });
   });
 
   it('draining: what earlier slices did not take, then nothing until the dataset grows', async () => {
-    assert.deepEqual(await preview('draining'), { slices: ['a.fcl b.fcl c.fcl d.fcl e.fcl'], end: 'idle' });
+    assert.deepEqual(await preview('draining'), {
+      slices: ['a.fcl b.fcl c.fcl d.fcl e.fcl'],
+      end: 'idle',
+    });
   });
 
   for (const spec of ['mod(3)', 'mod( 3 )', 'MOD(3)']) {
     it(`${spec}: every third file from offsets 0, 1, 2, then the end`, async () => {
-      assert.deepEqual(await preview(spec), { slices: ['a.fcl d.fcl', 'b.fcl e.fcl', 'c.fcl'], end: 'exhausted' });
+      assert.deepEqual(await preview(spec), {
+        slices: ['a.fcl d.fcl', 'b.fcl e.fcl', 'c.fcl'],
+        end: 'exhausted',
+      });
     });
   }
 
@@ -80,7 +92,10 @@ describe('splits over the POMS test set', () => {
   });
 
   it('nfiles(2): blocks of two, then the end', async () => {
-    assert.deepEqual(await preview('nfiles( 2 )'), { slices: ['a.fcl b.fcl', 'c.fcl d.fcl', 'e.fcl'], end: 'exhausted' });
+    assert.deepEqual(await preview('nfiles( 2 )'), {
+      slices: ['a.fcl b.fcl', 'c.fcl d.fcl', 'e.fcl'],
+      end: 'exhausted',
+    });
   });
 
   it('limitn(2): the first two files every launch', async () => {
@@ -89,26 +104,41 @@ describe('splits over the POMS test set', () => {
 
   for (const spec of ['drainingn(2)', 'stagedfiles(2)']) {
     it(`${spec}: two undelivered files at a time, then nothing new`, async () => {
-      assert.deepEqual(await preview(spec), { slices: ['a.fcl b.fcl', 'c.fcl d.fcl', 'e.fcl'], end: 'idle' });
+      assert.deepEqual(await preview(spec), {
+        slices: ['a.fcl b.fcl', 'c.fcl d.fcl', 'e.fcl'],
+        end: 'idle',
+      });
     });
   }
 
   for (const spec of ['byrun(low=1,high=4)', 'byrun( low=1, high=4 ) ']) {
     it(`${spec}: run by run; the empty run 4 is skipped, not launched`, async () => {
-      assert.deepEqual(await preview(spec), { slices: ['a.fcl b.fcl', 'c.fcl', 'd.fcl e.fcl'], end: 'exhausted' });
+      assert.deepEqual(await preview(spec), {
+        slices: ['a.fcl b.fcl', 'c.fcl', 'd.fcl e.fcl'],
+        end: 'exhausted',
+      });
     });
   }
 
   it('byrun(low=1,high=2): high is inclusive, as POMS documents it', async () => {
-    assert.deepEqual(await preview('byrun(low=1,high=2)'), { slices: ['a.fcl b.fcl', 'c.fcl'], end: 'exhausted' });
+    assert.deepEqual(await preview('byrun(low=1,high=2)'), {
+      slices: ['a.fcl b.fcl', 'c.fcl'],
+      end: 'exhausted',
+    });
   });
 
   it('byrun(low=2): from run 2 up', async () => {
-    assert.deepEqual(await preview('byrun(low=2)'), { slices: ['c.fcl', 'd.fcl e.fcl'], end: 'exhausted' });
+    assert.deepEqual(await preview('byrun(low=2)'), {
+      slices: ['c.fcl', 'd.fcl e.fcl'],
+      end: 'exhausted',
+    });
   });
 
   it('byexistingruns(): the run of the first undelivered file, each time', async () => {
-    assert.deepEqual(await preview('byexistingruns() '), { slices: ['a.fcl b.fcl', 'c.fcl', 'd.fcl e.fcl'], end: 'exhausted' });
+    assert.deepEqual(await preview('byexistingruns() '), {
+      slices: ['a.fcl b.fcl', 'c.fcl', 'd.fcl e.fcl'],
+      end: 'exhausted',
+    });
   });
 
   it('list: each element in turn; an element with no files is skipped', async () => {
@@ -120,9 +150,22 @@ describe('splits over the POMS test set', () => {
   });
 
   it('multiparam: every combination as %(dataset)s', async () => {
-    const lists = [['a', 'b'], ['c', 'd'], ['e', 'f']];
+    const lists = [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'f'],
+    ];
     const result = await preview('multiparam()', { inputList: lists });
-    assert.deepEqual(result.slices, ['a_c_e', 'a_c_f', 'a_d_e', 'a_d_f', 'b_c_e', 'b_c_f', 'b_d_e', 'b_d_f']);
+    assert.deepEqual(result.slices, [
+      'a_c_e',
+      'a_c_f',
+      'a_d_e',
+      'a_d_f',
+      'b_c_e',
+      'b_c_f',
+      'b_d_e',
+      'b_d_f',
+    ]);
     assert.equal(result.end, 'exhausted');
   });
 
@@ -131,7 +174,10 @@ describe('splits over the POMS test set', () => {
     'new( firsttime=1475280000, window=1d, lasttime=1475539200 )',
   ]) {
     it(`${spec}: one window a day up to lasttime`, async () => {
-      assert.deepEqual(await preview(spec), { slices: ['a.fcl', 'b.fcl', 'c.fcl', 'd.fcl'], end: 'exhausted' });
+      assert.deepEqual(await preview(spec), {
+        slices: ['a.fcl', 'b.fcl', 'c.fcl', 'd.fcl'],
+        end: 'exhausted',
+      });
     });
   }
 

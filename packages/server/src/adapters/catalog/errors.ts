@@ -1,7 +1,4 @@
-/**
- * The catalog throws the Store port's error kinds (same codes, same HTTP mapping), naming catalog
- * objects. `StoreEntity` in ports/errors.ts does not list them yet, hence the one cast here.
- */
+/** The catalog throws the Store port's error kinds (same codes, same HTTP mapping). */
 import {
   ConflictError,
   InvalidArgumentError,
@@ -9,9 +6,9 @@ import {
   type StoreEntity,
 } from '../../ports/errors.ts';
 
-export type CatalogEntity = 'experiment' | 'file' | 'dataset' | 'snapshot';
+export type CatalogEntity = Extract<StoreEntity, 'experiment' | 'file' | 'dataset' | 'snapshot'>;
 
-const entity = (kind: CatalogEntity) => kind as StoreEntity;
+const entity = (kind: CatalogEntity): StoreEntity => kind;
 
 export function notFound(kind: CatalogEntity, key: string): NotFoundError {
   return new NotFoundError(entity(kind), key);

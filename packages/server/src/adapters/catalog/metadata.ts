@@ -90,12 +90,12 @@ export function parseIsoTime(text: string): number | undefined {
 }
 
 // With the u flag a valid surrogate pair is one code point, so this matches only lone halves,
-// which neither driver stores faithfully; PostgreSQL text cannot hold U+0000 at all.
-const UNSTORABLE = /[\u0000]|\p{Cs}/u;
+// which neither driver stores faithfully.
+const LONE_SURROGATE = /\p{Cs}/u;
 
-/** Text the stores keep byte for byte on both dialects. */
+/** Text both stores keep byte for byte (PostgreSQL text cannot hold U+0000 at all). */
 export function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 }
 
 function storable(file: string, field: string, text: string): string {
@@ -136,7 +136,8 @@ function columnValue(file: string, key: ColumnField, value: MetadataValue): numb
       return seconds;
     }
     case 'name':
-      if (value !== file) throw badFile(file, key, `must be the file's name (got ${describe(value)})`);
+      if (value !== file)
+        throw badFile(file, key, `must be the file's name (got ${describe(value)})`);
       return value;
   }
 }
@@ -189,8 +190,19 @@ export function normalizeFile(file: DeclaredFile): NormalizedFile {
       case 'checksum':
         if (typed !== null) columns.checksum = agree(name, key, 'checksum', file.checksum, typed);
         break;
-      default:
-        (columns as unknown as Record<string, unknown>)[key] = typed;
+      case 'run_number':
+      case 'subrun_number':
+      case 'event_count':
+      case 'start_time':
+      case 'end_time':
+      case 'create_time':
+        // count and time fields: columnValue returned a number or null.
+        columns[key] = typed as number | null;
+        break;
+      case 'data_tier':
+      case 'software_version':
+        columns[key] = typed as string | null;
+        break;
     }
   }
   for (const replica of file.replicas ?? []) {
@@ -253,7 +265,11 @@ export function firstDifference(
   return undefined;
 }
 
-function sameValue(key: string, a: MetadataValue | undefined, b: MetadataValue | undefined): boolean {
+function sameValue(
+  key: string,
+  a: MetadataValue | undefined,
+  b: MetadataValue | undefined,
+): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined || a === null || b === null) return false;
   // The same time written as ISO text once and epoch seconds the other time.

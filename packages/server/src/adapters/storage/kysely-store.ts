@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Store, StoreDeps } from '../../ports/store.ts';
+import { KyselyCatalog } from '../catalog/kysely-catalog.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { KyselyCampaignRepository } from './repositories/campaigns.ts';
 import { KyselyExperimentRepository } from './repositories/experiments.ts';
@@ -18,6 +19,11 @@ export function kyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): 
     kind: options.dialect,
     experiments: new KyselyExperimentRepository(db, options.clock),
     campaigns: new KyselyCampaignRepository(db, options.clock, options.ids),
+    catalog: new KyselyCatalog(db, {
+      dialect: options.dialect,
+      clock: options.clock,
+      ids: options.ids,
+    }),
     async migrate() {
       return { applied: await migrateToLatest(db, options.dialect, options.schema) };
     },
