@@ -2,6 +2,7 @@
 // queries; snapshots as frozen file lists. The embedded catalog (server adapters) implements it
 // over the store; Rucio/MetaCat adapters will implement it too.
 import { z } from 'zod';
+import type { SplitCursor } from '../split/cursor.ts';
 import type { Query } from './query/ast.ts';
 
 /** Metadata values: text, numbers, booleans; times are ISO 8601 text on the wire. */
@@ -73,6 +74,41 @@ export interface SnapshotRecord {
   created_at: string;
 }
 
+/** Where a split is: "stored on the stage" (the owner names the stage). */
+export interface SplitStateRecord {
+  owner: string;
+  /** The split spec the cursor belongs to ('' before the first slice). */
+  spec: string;
+  cursor: SplitCursor;
+  /** Slices handed out so far. */
+  slices: number;
+  updated_at: string | null;
+}
+
+/** One slice a split handed out, frozen as a snapshot the split owns (none for multiparam). */
+export interface SplitSliceRecord {
+  seq: number;
+  snapshot_id: string | null;
+  parameter: string | null;
+  label: string;
+  file_count: number;
+  /** The cursor after this slice: rewinding to it resumes here. */
+  cursor: SplitCursor;
+  created_at: string;
+}
+
+export interface NewSplitSlice {
+  spec: string;
+  /** The slice count the caller computed from; the record is refused if it moved meanwhile. */
+  expectedSlices: number;
+  /** The slice's files (absent for a multiparam value). */
+  query?: Query;
+  queryText: string;
+  parameter?: string;
+  label: string;
+  cursor: SplitCursor;
+}
+
 export interface QueryPage {
   files: FileRecord[];
   /** Pass back as `after` for the next page; null on the last page. */
@@ -104,4 +140,19 @@ export interface Catalog {
   getSnapshot(experiment: string, ref: string): Promise<SnapshotRecord>;
   /** Removes a split's snapshots after (not including) the given one: rewinding a split. */
   dropOwnedSnapshots(experiment: string, owner: string, after: string | null): Promise<number>;
+  /** The split's state; the start state when it never handed out a slice. */
+  splitState(experiment: string, owner: string): Promise<SplitStateRecord>;
+  /** The slices handed out, oldest first. */
+  splitSlices(experiment: string, owner: string): Promise<SplitSliceRecord[]>;
+  /**
+   * Hands out a slice in one transaction: freezes its files as a snapshot owned by the split and
+   * advances the cursor. Refused with a conflict when another slice was recorded since
+   * `expectedSlices` (two launches cannot take the same slice).
+   */
+  recordSlice(experiment: string, owner: string, slice: NewSplitSlice): Promise<SplitSliceRecord>;
+  /**
+   * Rewinds the split to just after slice `toSeq` (0: back to the start): later slices and their
+   * snapshots go, so their files count as not delivered again, and the cursor is restored.
+   */
+  rewindSplit(experiment: string, owner: string, toSeq: number): Promise<SplitStateRecord>;
 }

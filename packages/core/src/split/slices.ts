@@ -5,7 +5,10 @@
 // runs, and no split ever hands out an empty slice.
 import type { FileRecord } from '../catalog/port.ts';
 import type { Query } from '../catalog/query/ast.ts';
+import { START_CURSOR, type SplitCursor } from './cursor.ts';
 import type { SplitSpec } from './spec.ts';
+
+export { START_CURSOR, type SplitCursor };
 
 /** What the iterators need of the catalog, bound to one experiment. */
 export interface SliceSource {
@@ -13,20 +16,6 @@ export interface SliceSource {
   minValue(query: Query, field: string): Promise<number | null>;
   queryFiles(query: Query, page: { limit: number }): Promise<{ files: FileRecord[] }>;
 }
-
-/** Where a split is; JSON, kept with the stage. */
-export interface SplitCursor {
-  /** Slices handed out so far. */
-  slices: number;
-  /** mod, nfiles, list, multiparam: index of the next slice. */
-  next?: number;
-  /** byrun: the last run handed out. */
-  last_run?: number;
-  /** new: start of the next window, epoch seconds. */
-  window_start?: number;
-}
-
-export const START_CURSOR: SplitCursor = { slices: 0 };
 
 export type Slice =
   /** Files to process; `parameter` is what `%(dataset)s` becomes for list splits. */
@@ -53,16 +42,20 @@ export interface SliceContext {
   now: number;
   /** Seconds east of UTC for `localtime` windows (the server's zone). Default 0. */
   utcOffset?: number;
+  /** Other owners whose slices also count as delivered (a preview continuing a stage's split). */
+  alsoDelivered?: readonly string[];
   /** The files of one element of a `list` split's input. Default: the dataset of that name. */
   listItemQuery?: (item: string) => Query;
 }
 
 const and = (left: Query, right: Query): Query => ({ type: 'and', left, right });
-const undelivered = (input: Query, owner: string): Query => ({
-  type: 'minus',
-  left: input,
-  right: { type: 'delivered', owner },
-});
+function undelivered(input: Query, ctx: SliceContext): Query {
+  const owners = [ctx.owner, ...(ctx.alsoDelivered ?? [])];
+  const delivered = owners
+    .map((owner): Query => ({ type: 'delivered', owner }))
+    .reduce((left, right) => ({ type: 'or', left, right }));
+  return { type: 'minus', left: input, right: delivered };
+}
 const num = (value: number) => ({ kind: 'number' as const, value });
 
 function files(query: Query, label: string, cursor: SplitCursor, parameter?: string): NextSlice {
@@ -78,7 +71,7 @@ export async function nextSlice(
   cursor: SplitCursor,
   ctx: SliceContext,
 ): Promise<NextSlice> {
-  const { source, input, owner } = ctx;
+  const { source, input } = ctx;
   switch (spec.type) {
     case 'none':
       return (await source.countFiles(input)) > 0
@@ -87,7 +80,7 @@ export async function nextSlice(
     case 'draining':
     case 'drainingn':
     case 'stagedfiles': {
-      const rest = undelivered(input, owner);
+      const rest = undelivered(input, ctx);
       const query: Query =
         spec.type === 'draining'
           ? rest
@@ -178,7 +171,7 @@ async function byRunSlice(
 
 /** All undelivered files of the run of the first undelivered file (in name order). */
 async function byExistingRunsSlice(cursor: SplitCursor, ctx: SliceContext): Promise<NextSlice> {
-  const rest = undelivered(ctx.input, ctx.owner);
+  const rest = undelivered(ctx.input, ctx);
   const first = (await ctx.source.queryFiles(rest, { limit: 1 })).files[0];
   if (!first) return { status: 'exhausted', reason: 'every file has been delivered' };
   const run = first.metadata.run_number;

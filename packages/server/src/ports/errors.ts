@@ -7,7 +7,8 @@ import type { CampaignId } from '@poms/core';
 export type StoreErrorCode =
   'store.not-found' | 'store.conflict' | 'store.stale-revision' | 'store.invalid-argument';
 
-export type StoreEntity = 'experiment' | 'campaign' | 'revision' | 'file' | 'dataset' | 'snapshot';
+export type StoreEntity =
+  'experiment' | 'campaign' | 'revision' | 'file' | 'dataset' | 'snapshot' | 'split';
 
 export abstract class StoreError extends Error {
   abstract readonly code: StoreErrorCode;

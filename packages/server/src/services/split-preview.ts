@@ -38,6 +38,8 @@ export interface PreviewOptions {
   max: number;
   utcOffset?: number;
   listItemQuery?: (item: string) => Query;
+  /** Continue a stage's split: from its cursor, with its slices counted as delivered. */
+  start?: { cursor: SplitCursor; deliveredTo: string };
 }
 
 /** Splits that hand every launch the same files (no cursor): one slice says it all. */
@@ -59,7 +61,7 @@ export async function previewSplit(
   const owner = `preview:${options.now}:${Math.random().toString(36).slice(2)}`;
   const source = sliceSource(catalog, options.experiment);
   const slices: PreviewSlice[] = [];
-  let cursor: SplitCursor = START_CURSOR;
+  let cursor: SplitCursor = options.start?.cursor ?? START_CURSOR;
   try {
     for (;;) {
       if (slices.length >= options.max) {
@@ -68,6 +70,7 @@ export async function previewSplit(
       const next = await nextSlice(spec, cursor, {
         source,
         owner,
+        ...(options.start ? { alsoDelivered: [options.start.deliveredTo] } : {}),
         input: options.input,
         ...(options.inputList ? { inputList: options.inputList } : {}),
         now: options.now,

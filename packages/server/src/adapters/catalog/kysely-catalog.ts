@@ -3,7 +3,7 @@
  * SQLite and PostgreSQL. Queries become SQL (translate.ts) and run where the data is: nothing
  * here loads more of the catalog than one page of files.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import {
   STANDARD_FIELDS,
   isStandardField,
@@ -18,16 +18,28 @@ import {
   type MetadataValue,
   type Query,
   type QueryPage,
+  type NewSplitSlice,
   type SnapshotRecord,
+  type SplitSliceRecord,
+  type SplitStateRecord,
 } from '@poms/core';
 import { InvalidArgumentError } from '../../ports/errors.ts';
 import type { Database, DatasetsTable, SnapshotsTable, SqlDialect } from '../storage/schema.ts';
 import * as check from '../storage/repositories/validate.ts';
+import { isUniqueViolation } from '../storage/repositories/dialect.ts';
 import { declareAll } from './declare.ts';
 import { notFound } from './errors.ts';
 import { isStorableText } from './metadata.ts';
 import { parseQueryText } from './query-text.ts';
 import { resolveQuery, type ResolveOptions } from './resolve.ts';
+import {
+  advanceSplit,
+  readSplitSlices,
+  readSplitState,
+  rewindSlices,
+  staleSplit,
+  toSliceRecord,
+} from './split-state.ts';
 import type { ResolvedQuery } from './resolved.ts';
 import { STANDARD_COLUMNS, fileFilter, fileIds, type TranslateContext } from './translate.ts';
 
@@ -263,21 +275,96 @@ export class KyselyCatalog implements Catalog {
     const id: string = this.#ids.next('snapshot');
     const created_at = this.#clock.now().toISOString();
     const row = { id, experiment, dataset, query: queryText, owner, file_count: 0, created_at };
-    const file_count = await this.#db.transaction().execute(async (trx) => {
-      await trx.insertInto('snapshots').values(row).execute();
-      // INSERT … SELECT: the file list never leaves the database.
-      const inserted = await trx
-        .insertInto('snapshot_files')
-        .columns(['snapshot', 'file', 'position'])
-        .expression(
-          sql`select cast(${id} as text), f.id, row_number() over (order by f.name) from files as f where f.experiment = ${experiment} and ${fileFilter(resolved, ctx)}`,
-        )
-        .executeTakeFirstOrThrow();
-      const count = Number(inserted.numInsertedOrUpdatedRows ?? 0);
-      await trx.updateTable('snapshots').set({ file_count: count }).where('id', '=', id).execute();
-      return count;
-    });
+    const file_count = await this.#db
+      .transaction()
+      .execute((trx) => insertSnapshot(trx, row, resolved, ctx));
     return toSnapshot({ ...row, file_count });
+  }
+
+  async splitState(experiment: string, owner: string): Promise<SplitStateRecord> {
+    await this.#requireExperiment(experiment);
+    return readSplitState(this.#db, experiment, check.label('owner', owner));
+  }
+
+  async splitSlices(experiment: string, owner: string): Promise<SplitSliceRecord[]> {
+    await this.#requireExperiment(experiment);
+    return readSplitSlices(this.#db, experiment, check.label('owner', owner));
+  }
+
+  async recordSlice(
+    experiment: string,
+    owner: string,
+    slice: NewSplitSlice,
+  ): Promise<SplitSliceRecord> {
+    const splitOwner = check.label('owner', owner);
+    const ctx = await this.#context(experiment);
+    const resolved =
+      slice.query === undefined ? undefined : await this.#resolve(experiment, slice.query);
+    const now = this.#clock.now().toISOString();
+    const seq = slice.expectedSlices + 1;
+    try {
+      return await this.#db.transaction().execute(async (trx) => {
+        let snapshot: string | null = null;
+        let file_count = 0;
+        if (resolved !== undefined) {
+          snapshot = this.#ids.next('snapshot');
+          const queryText = check.verbatim('queryText', slice.queryText, 100_000);
+          const row = {
+            id: snapshot,
+            experiment,
+            dataset: null,
+            query: queryText,
+            owner: splitOwner,
+            file_count: 0,
+            created_at: now,
+          };
+          file_count = await insertSnapshot(trx, row, resolved, ctx);
+        }
+        const record = {
+          experiment,
+          owner: splitOwner,
+          seq,
+          snapshot,
+          parameter: slice.parameter ?? null,
+          label: slice.label,
+          file_count,
+          cursor: JSON.stringify(slice.cursor),
+          created_at: now,
+        };
+        await trx.insertInto('split_slices').values(record).execute();
+        await advanceSplit(
+          trx,
+          { experiment, owner: splitOwner, spec: slice.spec, cursor: slice.cursor, now },
+          slice.expectedSlices,
+          seq,
+        );
+        return toSliceRecord(record);
+      });
+    } catch (error) {
+      // Another launch recorded this slice number first.
+      if (isUniqueViolation(error)) throw staleSplit(splitOwner, slice.expectedSlices);
+      throw error;
+    }
+  }
+
+  async rewindSplit(experiment: string, owner: string, toSeq: number): Promise<SplitStateRecord> {
+    const splitOwner = check.label('owner', owner);
+    await this.#requireExperiment(experiment);
+    const now = this.#clock.now().toISOString();
+    return this.#db.transaction().execute(async (trx) => {
+      const { state, droppedSnapshots } = await rewindSlices(
+        trx,
+        experiment,
+        splitOwner,
+        toSeq,
+        now,
+      );
+      if (droppedSnapshots.length > 0) {
+        await trx.deleteFrom('snapshot_files').where('snapshot', 'in', droppedSnapshots).execute();
+        await trx.deleteFrom('snapshots').where('id', 'in', droppedSnapshots).execute();
+      }
+      return state;
+    });
   }
 
   async getSnapshot(experiment: string, ref: string): Promise<SnapshotRecord> {
@@ -380,6 +467,27 @@ export class KyselyCatalog implements Catalog {
       .executeTakeFirst();
     if (found === undefined) throw notFound('experiment', name);
   }
+}
+
+/** Freezes the resolved query's files under a snapshot row; returns how many. */
+async function insertSnapshot(
+  trx: Transaction<Database>,
+  row: Selectable<SnapshotsTable>,
+  resolved: ResolvedQuery,
+  ctx: TranslateContext,
+): Promise<number> {
+  await trx.insertInto('snapshots').values(row).execute();
+  // INSERT … SELECT: the file list never leaves the database.
+  const inserted = await trx
+    .insertInto('snapshot_files')
+    .columns(['snapshot', 'file', 'position'])
+    .expression(
+      sql`select cast(${row.id} as text), f.id, row_number() over (order by f.name) from files as f where f.experiment = ${row.experiment} and ${fileFilter(resolved, ctx)}`,
+    )
+    .executeTakeFirstOrThrow();
+  const count = Number(inserted.numInsertedOrUpdatedRows ?? 0);
+  await trx.updateTable('snapshots').set({ file_count: count }).where('id', '=', row.id).execute();
+  return count;
 }
 
 /**

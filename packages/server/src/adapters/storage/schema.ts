@@ -119,6 +119,29 @@ export interface SnapshotFilesTable {
   position: number;
 }
 
+export interface SplitStatesTable {
+  experiment: string;
+  owner: string;
+  spec: string;
+  /** JSON text (SplitCursor). */
+  cursor: string;
+  slices: number;
+  updated_at: string;
+}
+
+export interface SplitSlicesTable {
+  experiment: string;
+  owner: string;
+  seq: number;
+  snapshot: string | null;
+  parameter: string | null;
+  label: string;
+  file_count: number;
+  /** JSON text: the cursor after this slice. */
+  cursor: string;
+  created_at: string;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   campaigns: CampaignsTable;
@@ -130,4 +153,6 @@ export interface Database {
   datasets: DatasetsTable;
   snapshots: SnapshotsTable;
   snapshot_files: SnapshotFilesTable;
+  split_states: SplitStatesTable;
+  split_slices: SplitSlicesTable;
 }

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database, SqlDialect } from '../schema.ts';
 import { foundation } from './0001_foundation.ts';
 import { catalog } from './0002_catalog.ts';
+import { splitState } from './0003_split_state.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -11,6 +12,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001_foundation': foundation(dialect),
     '0002_catalog': catalog(dialect),
+    '0003_split_state': splitState(dialect),
   };
 }
 
