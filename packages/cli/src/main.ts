@@ -5,7 +5,7 @@ import { campaignCommands } from './commands/campaign.ts';
 import { fileCommands } from './commands/files.ts';
 import { splitCommands } from './commands/split.ts';
 import { startCommand } from './commands/start.ts';
-import { EXIT_USAGE, UsageError, processIo, type Io } from './output.ts';
+import { EXIT_PROBLEMS, EXIT_USAGE, UsageError, processIo, type Io } from './output.ts';
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
@@ -36,6 +36,17 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (error instanceof UsageError) {
       io.err(`poms: ${error.message}`);
       return EXIT_USAGE;
+    }
+    // Our typed errors (store.conflict, store.not-found, split.changed, …) are the input's fault:
+    // said in one line with their code. Anything else is a bug and keeps its stack.
+    if (
+      error instanceof Error &&
+      'code' in error &&
+      typeof error.code === 'string' &&
+      /^[a-z]+\.[a-z-]+$/.test(error.code)
+    ) {
+      io.err(`poms: error ${error.code}: ${error.message}`);
+      return EXIT_PROBLEMS;
     }
     throw error;
   }

@@ -1,0 +1,111 @@
+// `poms files …` and `poms datasets …` on a local store in a temporary folder.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from './main.ts';
+
+let dir: string;
+let data: string;
+
+async function poms(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main([...argv, '--data', data], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'poms-files-'));
+  data = join(dir, 'store');
+  const files = [
+    { name: 'raw_1.root', size: 10, metadata: { run_number: 1, data_tier: 'raw' } },
+    { name: 'raw_2.root', size: 20, metadata: { run_number: 2, data_tier: 'raw' } },
+    {
+      name: 'reco_1.root',
+      size: 5,
+      checksum: 'adler32:01',
+      metadata: { run_number: 1, data_tier: 'reco', 'dune.campaign': 'c1' },
+      parents: ['raw_1.root'],
+      replicas: [{ location: 'tape', path: '/pnfs/reco_1.root' }],
+    },
+  ];
+  writeFileSync(join(dir, 'files.json'), JSON.stringify(files));
+  writeFileSync(
+    join(dir, 'conflict.json'),
+    JSON.stringify([
+      { name: 'raw_1.root', size: 11, metadata: { run_number: 1, data_tier: 'raw' } },
+    ]),
+  );
+  writeFileSync(
+    join(dir, 'bad.json'),
+    JSON.stringify([{ name: 'x.root', metadata: { run_number: [] } }]),
+  );
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('poms files and datasets', () => {
+  it('declares files, idempotently', async () => {
+    const first = await poms('files', 'declare', join(dir, 'files.json'), '--json');
+    assert.equal(first.code, 0, first.err);
+    assert.deepEqual(JSON.parse(first.out), { created: 3, unchanged: 0, updated: 0 });
+    const again = await poms('files', 'declare', join(dir, 'files.json'));
+    assert.equal(again.code, 0);
+    assert.match(again.out, /3 files: 0 new, 0 updated, 3 unchanged/);
+  });
+
+  it('refuses a conflicting declaration, naming the file and field, and keeps the old one', async () => {
+    const result = await poms('files', 'declare', join(dir, 'conflict.json'));
+    assert.equal(result.code, 1);
+    assert.match(
+      result.err,
+      /^poms: error store\.conflict: file "raw_1\.root" is already declared with size 10, not 11/,
+    );
+    const shown = await poms('files', 'show', 'raw_1.root', '--json');
+    assert.equal((JSON.parse(shown.out) as { size: number }).size, 10);
+  });
+
+  it('refuses a bad declaration with the field named', async () => {
+    const result = await poms('files', 'declare', join(dir, 'bad.json'));
+    assert.equal(result.code, 2);
+    assert.match(result.err, /x\.root.*metadata\.run_number/);
+  });
+
+  it('queries and counts', async () => {
+    const listed = await poms('files', 'query', 'data_tier = raw or children of (run_number = 1)');
+    assert.equal(listed.code, 0, listed.err);
+    assert.deepEqual(listed.out.split('\n'), ['raw_1.root', 'raw_2.root', 'reco_1.root']);
+    const counted = await poms('files', 'query', 'dune.campaign = c1', '--count');
+    assert.equal(counted.out, '1');
+  });
+
+  it('points at the column of a bad query', async () => {
+    const result = await poms('files', 'query', 'run_number = ');
+    assert.equal(result.code, 1);
+    assert.match(result.err, /^query:1:\d+: error query\.syntax: /);
+  });
+
+  it('shows a file with its parents and replicas', async () => {
+    const result = await poms('files', 'show', 'reco_1.root');
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, /parents: raw_1\.root/);
+    assert.match(result.out, /replica tape: \/pnfs\/reco_1\.root/);
+  });
+
+  it('defines datasets and snapshots them', async () => {
+    const defined = await poms('datasets', 'define', 'raw_data', 'data_tier = raw');
+    assert.equal(defined.code, 0, defined.err);
+    assert.match(defined.out, /dataset raw_data: 2 files now/);
+    const snap = await poms('datasets', 'snapshot', 'raw_data', '--json');
+    const snapshot = JSON.parse(snap.out) as { id: string; file_count: number };
+    assert.equal(snapshot.file_count, 2);
+    const viaDefname = await poms('files', 'query', 'defname: raw_data minus run_number = 2');
+    assert.equal(viaDefname.out, 'raw_1.root');
+    const viaSnapshot = await poms('files', 'query', `snapshot: ${snapshot.id}`, '--count');
+    assert.equal(viaSnapshot.out, '2');
+  });
+});
