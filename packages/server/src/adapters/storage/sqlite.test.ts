@@ -83,6 +83,8 @@ describe('sqlite store file', () => {
         'replicas',
         'snapshot_files',
         'snapshots',
+        'split_slices',
+        'split_states',
       ]);
     } finally {
       raw.close();
