@@ -15,3 +15,4 @@ export * from './catalog/query/ast.ts';
 export * from './catalog/query/tree.ts';
 export type { QueryError, QueryErrorCode, QueryResult } from './catalog/query/errors.ts';
 export * from './catalog/port.ts';
+export * from './submission/index.ts';

@@ -1,0 +1,190 @@
+// A small POSIX-like word splitter for the job type's command. The command is never given to a
+// shell (POMS-REFERENCE §10: launch commands built by string concatenation into ssh lines); it is
+// cut into argv words once, here, and each word is substituted on its own, so a value can never
+// add, remove or split words.
+//
+// Rules (a subset of POSIX sh token recognition, without expansions):
+// - blanks (space, tab, newline) separate words; quotes make empty words possible (`''`);
+// - `'…'` is literal up to the next `'`;
+// - `"…"` is literal except `\` before `$`, `` ` ``, `"`, `\` or a newline (a backslash-newline
+//   inside double quotes disappears, as in sh);
+// - outside quotes `\c` is the literal `c`, and a backslash-newline disappears (line continuation).
+//
+// What a shell would have interpreted is refused rather than passed on literally, since a command
+// written for a shell would otherwise run with wrong arguments: unquoted `; & | < > ( )`, an
+// unquoted `#` at the start of a word, and `$` or `` ` `` outside single quotes. The parentheses
+// of a `%(name)s` template are not operators. Shell code belongs
+// in the launch setup or in a script the command runs.
+
+export interface CommandWord {
+  /** The word with quotes and escapes removed. */
+  readonly text: string;
+  /** For each character of `text`, its offset in the command as written. */
+  readonly offsets: readonly number[];
+  /** Offset of the word's first character (quote included) in the command. */
+  readonly offset: number;
+}
+
+export type WordProblemCode =
+  'launch.unclosed-quote' | 'launch.dangling-escape' | 'launch.shell-syntax';
+
+export interface WordProblem {
+  readonly code: WordProblemCode;
+  readonly message: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export type SplitWordsResult =
+  | { readonly ok: true; readonly words: CommandWord[] }
+  | { readonly ok: false; readonly problems: WordProblem[] };
+
+const BLANK = new Set([' ', '\t', '\n']);
+const OPERATOR = new Set([';', '&', '|', '<', '>', '(', ')']);
+const DQ_ESCAPABLE = new Set(['$', '`', '"', '\\', '\n']);
+
+function shellSyntax(char: string, offset: number, quoted: boolean): WordProblem {
+  const what = char === '$' || char === '`' ? 'expansion' : char === '#' ? 'comment' : 'operator';
+  const fix =
+    char === '$' || char === '`'
+      ? `write \\${char} or put it in '…' for a literal \`${char}\``
+      : `put it in '…' for a literal \`${char}\``;
+  return {
+    code: 'launch.shell-syntax',
+    message:
+      `\`${char}\` ${quoted ? 'inside "…" ' : ''}is shell ${what}, but the command is not run by a shell: ` +
+      `${fix}, or move shell code into the launch setup.`,
+    offset,
+    length: 1,
+  };
+}
+
+/** Splits `command` into words; every problem is reported, in text order. */
+export function splitWords(command: string): SplitWordsResult {
+  const words: CommandWord[] = [];
+  const problems: WordProblem[] = [];
+  let text = '';
+  let offsets: number[] = [];
+  let start = -1;
+  const begin = (at: number): void => {
+    if (start < 0) start = at;
+  };
+  const add = (char: string, at: number): void => {
+    text += char;
+    offsets.push(at);
+  };
+  const end = (): void => {
+    if (start >= 0) words.push({ text, offsets, offset: start });
+    text = '';
+    offsets = [];
+    start = -1;
+  };
+
+  let i = 0;
+  while (i < command.length) {
+    const c = command.charAt(i);
+    if (BLANK.has(c)) {
+      end();
+      i++;
+    } else if (c === '\\') {
+      if (i + 1 >= command.length) {
+        problems.push({
+          code: 'launch.dangling-escape',
+          message: 'The command ends with `\\`, which escapes nothing: remove it or write `\\\\`.',
+          offset: i,
+          length: 1,
+        });
+        i++;
+      } else if (command[i + 1] === '\n') {
+        i += 2;
+      } else {
+        begin(i);
+        add(command.charAt(i + 1), i + 1);
+        i += 2;
+      }
+    } else if (c === "'") {
+      begin(i);
+      const close = command.indexOf("'", i + 1);
+      if (close < 0) {
+        problems.push(unclosed("'", i));
+        break;
+      }
+      for (let j = i + 1; j < close; j++) add(command.charAt(j), j);
+      i = close + 1;
+    } else if (c === '"') {
+      begin(i);
+      let j = i + 1;
+      let closed = false;
+      while (j < command.length) {
+        const d = command.charAt(j);
+        if (d === '"') {
+          closed = true;
+          break;
+        }
+        if (d === '\\' && j + 1 < command.length && DQ_ESCAPABLE.has(command.charAt(j + 1))) {
+          if (command[j + 1] !== '\n') add(command.charAt(j + 1), j + 1);
+          j += 2;
+          continue;
+        }
+        if (d === '$' || d === '`') problems.push(shellSyntax(d, j, true));
+        add(d, j);
+        j++;
+      }
+      if (!closed) {
+        problems.push(unclosed('"', i));
+        break;
+      }
+      i = j + 1;
+    } else if (c === '%' && (command[i + 1] === '%' || command[i + 1] === '(')) {
+      // `%%` and `%(name)s` are templates, not shell: the parentheses of a name are no operator.
+      begin(i);
+      add(c, i);
+      add(command.charAt(i + 1), i + 1);
+      i += 2;
+      if (command[i - 1] === '(') {
+        while (
+          i < command.length &&
+          !BLANK.has(command.charAt(i)) &&
+          !`'"\\`.includes(command.charAt(i))
+        ) {
+          const d = command.charAt(i);
+          add(d, i);
+          i++;
+          if (d === ')') break;
+        }
+      }
+    } else {
+      if (OPERATOR.has(c) || c === '$' || c === '`' || (c === '#' && start < 0)) {
+        problems.push(shellSyntax(c, i, false));
+      }
+      begin(i);
+      add(c, i);
+      i++;
+    }
+  }
+  end();
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, words };
+}
+
+function unclosed(quote: string, offset: number): WordProblem {
+  return {
+    code: 'launch.unclosed-quote',
+    message: `The \`${quote}\` here is never closed: add the closing \`${quote}\`.`,
+    offset,
+    length: 1,
+  };
+}
+
+// Characters that never need quoting in sh: the output stays readable for ordinary arguments.
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** One argument as sh would read it back as exactly that argument (for display only). */
+export function shellQuote(arg: string): string {
+  if (SAFE.test(arg)) return arg;
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+/** argv as one line of sh text, for display: never executed. */
+export function shellQuoteCommand(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(' ');
+}
