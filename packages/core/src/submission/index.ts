@@ -9,7 +9,6 @@ export {
   type FinalStatus,
 } from './status.ts';
 export {
-  DEFAULT_COMPLETION_PCT,
   JobCounts,
   doneJobs,
   statusFromJobs,

@@ -24,9 +24,6 @@ export const JobCounts = z
   });
 export type JobCounts = z.infer<typeof JobCounts>;
 
-/** POMS's default: a submission is Completed once 95 % of its jobs are done (POMS-REFERENCE §11). */
-export const DEFAULT_COMPLETION_PCT = 95;
-
 export interface JobRules {
   /** 0–100: Running becomes Completed once this share of the jobs is done. */
   readonly completionPct: number;
