@@ -16,3 +16,4 @@ export * from './catalog/query/tree.ts';
 export type { QueryError, QueryErrorCode, QueryResult } from './catalog/query/errors.ts';
 export * from './catalog/port.ts';
 export * from './submission/index.ts';
+export * from './launch/index.ts';
