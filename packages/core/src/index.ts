@@ -17,3 +17,4 @@ export type { QueryError, QueryErrorCode, QueryResult } from './catalog/query/er
 export * from './catalog/port.ts';
 export * from './submission/index.ts';
 export * from './launch/index.ts';
+export * from './engine/index.ts';
