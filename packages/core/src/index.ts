@@ -18,3 +18,4 @@ export * from './catalog/port.ts';
 export * from './submission/index.ts';
 export * from './launch/index.ts';
 export * from './engine/index.ts';
+export * from './schedule/index.ts';
