@@ -7,7 +7,7 @@ import { formatQuery } from './format.ts';
 import { parseQuery } from './parse.ts';
 import { q } from './testing.ts';
 import { KEYWORDS } from './tokens.ts';
-import { querySpanless } from './tree.ts';
+import { querySpanless, subqueries } from './tree.ts';
 
 /** Every span lies inside the text and covers something. */
 function assertSpans(query: Query, length: number): void {
@@ -15,33 +15,7 @@ function assertSpans(query: Query, length: number): void {
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     const { span } = node;
     assert.ok(span !== undefined && span.start >= 0 && span.start < span.end && span.end <= length);
-    switch (node.type) {
-      case 'and':
-      case 'or':
-      case 'minus':
-        stack.push(node.left, node.right);
-        break;
-      case 'not':
-        stack.push(node.operand);
-        break;
-      case 'children':
-      case 'parents':
-        stack.push(node.of);
-        break;
-      case 'window':
-        stack.push(node.query);
-        break;
-      case 'all':
-      case 'compare':
-      case 'range':
-      case 'in':
-      case 'like':
-      case 'has':
-      case 'defname':
-      case 'snapshot':
-      case 'delivered':
-        break;
-    }
+    stack.push(...subqueries(node));
   }
 }
 

@@ -73,6 +73,33 @@ export interface QueryReferences {
   snapshots: string[];
 }
 
+/** The queries directly inside a query, in text order. */
+export function subqueries(query: Query): Query[] {
+  switch (query.type) {
+    case 'and':
+    case 'or':
+    case 'minus':
+      return [query.left, query.right];
+    case 'not':
+      return [query.operand];
+    case 'children':
+    case 'parents':
+      return [query.of];
+    case 'window':
+      return [query.query];
+    case 'all':
+    case 'compare':
+    case 'range':
+    case 'in':
+    case 'like':
+    case 'has':
+    case 'defname':
+    case 'snapshot':
+    case 'delivered':
+      return [];
+  }
+}
+
 /** The datasets and snapshots a query names, for cycle and existence checks. */
 export function queryReferences(query: Query): QueryReferences {
   const defnames = new Set<string>();
@@ -80,37 +107,9 @@ export function queryReferences(query: Query): QueryReferences {
   // An explicit stack, children pushed right to left, visits in text order without recursion.
   const stack: Query[] = [query];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    switch (node.type) {
-      case 'defname':
-        defnames.add(node.name);
-        break;
-      case 'snapshot':
-        snapshots.add(node.ref);
-        break;
-      case 'and':
-      case 'or':
-      case 'minus':
-        stack.push(node.right, node.left);
-        break;
-      case 'not':
-        stack.push(node.operand);
-        break;
-      case 'children':
-      case 'parents':
-        stack.push(node.of);
-        break;
-      case 'window':
-        stack.push(node.query);
-        break;
-      case 'all':
-      case 'compare':
-      case 'range':
-      case 'in':
-      case 'like':
-      case 'has':
-      case 'delivered':
-        break;
-    }
+    if (node.type === 'defname') defnames.add(node.name);
+    else if (node.type === 'snapshot') snapshots.add(node.ref);
+    stack.push(...subqueries(node).reverse());
   }
   return { defnames: [...defnames], snapshots: [...snapshots] };
 }
