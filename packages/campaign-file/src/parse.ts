@@ -156,7 +156,8 @@ export function rangeFor(text: string, doc: Document, found: CampaignIssue): Ran
   }
   // The path ends at something that is not written (a missing key): point at its parent's key.
   if (pair) return nodeRange(pair.key as Node | null) ?? [0, 0];
-  return nodeRange(node) ? [nodeRange(node)![0], nodeRange(node)![0]] : [0, 0];
+  const start = nodeRange(node)?.[0] ?? 0;
+  return [start, start];
 }
 
 export function diagnosticAt(

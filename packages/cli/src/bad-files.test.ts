@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from './main.ts';
+import { runPoms } from './cli-testing.ts';
 
 const dir = fileURLToPath(new URL('./__fixtures__/bad/', import.meta.url));
 
@@ -21,17 +21,14 @@ describe('poms campaign validate on bad files', () => {
       const file = join(dir, name);
       const expected = [...readFileSync(file, 'utf8').matchAll(/^# expect: (\d+):(\d+) (\S+)$/gm)];
       assert.ok(expected.length > 0, `${name} states what it expects`);
-      const err: string[] = [];
-      const code = await main(['campaign', 'validate', file], {
-        out: () => {},
-        err: (t) => err.push(t),
-      });
-      assert.equal(code, 1);
+      const result = await runPoms('campaign', 'validate', file);
+      assert.equal(result.code, 1);
+      const err = result.err.split('\n');
       for (const [, line, column, errorCode] of expected) {
         const prefix = `${file}:${line}:${column}: error ${errorCode}: `;
         assert.ok(
           err.some((e) => e.startsWith(prefix)),
-          `expected a line starting ${prefix}\ngot:\n${err.join('')}`,
+          `expected a line starting ${prefix}\ngot:\n${result.err}`,
         );
       }
     });

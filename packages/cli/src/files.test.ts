@@ -4,20 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from './main.ts';
+import { runPoms } from './cli-testing.ts';
 
 let dir: string;
 let data: string;
 
-async function poms(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...argv, '--data', data], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const poms = (...argv: string[]) => runPoms(...argv, '--data', data);
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'poms-files-'));

@@ -5,18 +5,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from './main.ts';
+import { runPoms } from './cli-testing.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const template = join(repo, 'templates/mc-chain.yaml');
 const sample = join(repo, 'packages/campaign-file/src/ini/__fixtures__/sample_mc.ini');
 
-async function poms(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join(''), err: err.join('') };
-}
+const poms = runPoms;
 
 function tempDir() {
   return mkdtempSync(join(tmpdir(), 'poms-cli-'));

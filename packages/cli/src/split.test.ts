@@ -2,16 +2,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { main } from './main.ts';
+import { runPoms } from './cli-testing.ts';
 
 const files = fileURLToPath(new URL('./__fixtures__/poms-split-files.json', import.meta.url));
 
-async function poms(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const poms = runPoms;
 
 interface Preview {
   slices: { files: string[]; parameter?: string }[];

@@ -5,6 +5,7 @@
 import {
   effectiveCampaign,
   JOB_TYPE_KEY_ORDER,
+  STAGE_KEY_ORDER,
   LAUNCH_SETUP_KEY_ORDER,
   type CampaignSpec,
   type EffectiveCampaign,
@@ -79,27 +80,13 @@ export interface CampaignDiff {
   layout: LayoutChanges;
 }
 
-/** Stage fields in the order a reader expects them (the file's key order). */
-export const STAGE_DIFF_FIELDS = [
-  'description',
-  'type',
-  'active',
-  'wait',
-  'job_type',
-  'launch_setup',
-  'vo_role',
-  'software_version',
-  'input',
-  'split',
-  'test_split',
-  'overrides',
-  'test_overrides',
-  'merge_overrides',
-  'completion.type',
-  'completion.pct',
-  'output_ancestor_depth',
-  'clear_schedule_when_exhausted',
-] as const;
+/**
+ * Stage fields in the file's key order; edges (`needs`) are diffed on their own, and the
+ * completion rule field by field.
+ */
+export const STAGE_DIFF_FIELDS: readonly string[] = STAGE_KEY_ORDER.flatMap((key) =>
+  key === 'needs' ? [] : key === 'completion' ? ['completion.type', 'completion.pct'] : [key],
+);
 
 // The effective job type and launch setup have exactly the file's fields: diff them in file order.
 export const JOB_TYPE_DIFF_FIELDS =

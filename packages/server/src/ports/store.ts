@@ -11,7 +11,7 @@
 import type { CampaignId, Catalog, Clock, IdSource } from '@poms/core';
 
 /** Short lowercase id of an experiment, used in URLs and paths. */
-export const EXPERIMENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{1,31}$/;
+export { EXPERIMENT_NAME_PATTERN } from '@poms/core';
 /** Campaign names are ASCII identifiers: they appear in URLs, file names and job scripts. */
 export const CAMPAIGN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Longest campaign text accepted, in UTF-16 code units. */

@@ -8,6 +8,7 @@ import {
   type Catalog,
   type FileRecord,
   type Query,
+  type SliceContext,
   type SliceSource,
   type SplitCursor,
   type SplitSpec,
@@ -29,17 +30,22 @@ export interface SplitPreview {
   end: { status: 'exhausted' | 'idle' | 'max' | 'repeats'; reason: string };
 }
 
-export interface PreviewOptions {
+/** What a split reads: the stage's input and the time (SliceContext minus the catalog side). */
+export type SplitInput = Pick<
+  SliceContext,
+  'input' | 'inputList' | 'now' | 'utcOffset' | 'listItemQuery'
+>;
+
+export interface PreviewOptions extends SplitInput {
   experiment: string;
-  input: Query;
-  inputList?: readonly string[] | readonly (readonly string[])[];
-  /** Epoch seconds. */
-  now: number;
   max: number;
-  utcOffset?: number;
-  listItemQuery?: (item: string) => Query;
   /** Continue a stage's split: from its cursor, with its slices counted as delivered. */
   start?: { cursor: SplitCursor; deliveredTo: string };
+}
+
+export function inputOf(options: SplitInput): SplitInput {
+  const { input, inputList, now, utcOffset, listItemQuery } = options;
+  return { input, inputList, now, utcOffset, listItemQuery };
 }
 
 /** Splits that hand every launch the same files (no cursor): one slice says it all. */
@@ -68,14 +74,10 @@ export async function previewSplit(
         return { slices, end: { status: 'max', reason: `stopped after ${options.max} slices` } };
       }
       const next = await nextSlice(spec, cursor, {
+        ...inputOf(options),
         source,
         owner,
-        ...(options.start ? { alsoDelivered: [options.start.deliveredTo] } : {}),
-        input: options.input,
-        ...(options.inputList ? { inputList: options.inputList } : {}),
-        now: options.now,
-        ...(options.utcOffset === undefined ? {} : { utcOffset: options.utcOffset }),
-        ...(options.listItemQuery ? { listItemQuery: options.listItemQuery } : {}),
+        alsoDelivered: options.start ? [options.start.deliveredTo] : undefined,
       });
       if (next.status !== 'slice') return { slices, end: next };
       cursor = next.cursor;

@@ -5,23 +5,20 @@ import {
   formatSplitSpec,
   nextSlice,
   type Catalog,
-  type Query,
   type Slice,
   type SplitSliceRecord,
   type SplitSpec,
   type SplitStateRecord,
 } from '@poms/core';
-import { previewSplit, sliceSource, type SplitPreview } from './split-preview.ts';
+import {
+  inputOf,
+  previewSplit,
+  sliceSource,
+  type SplitInput,
+  type SplitPreview,
+} from './split-preview.ts';
 
-export interface SplitInput {
-  /** The stage's input as a query (a dataset name resolved to `defname:`). */
-  input: Query;
-  inputList?: readonly string[] | readonly (readonly string[])[];
-  /** Epoch seconds. */
-  now: number;
-  utcOffset?: number;
-  listItemQuery?: (item: string) => Query;
-}
+export type { SplitInput };
 
 export type TakenSlice =
   | { status: 'slice'; slice: Slice; record: SplitSliceRecord }
@@ -61,13 +58,9 @@ export class SplitService {
     if (state.slices > 0 && state.spec !== text)
       throw new SplitChangedError(owner, state.spec, text);
     const next = await nextSlice(spec, state.cursor, {
+      ...inputOf(input),
       source: sliceSource(this.catalog, this.experiment),
       owner,
-      input: input.input,
-      now: input.now,
-      ...(input.inputList ? { inputList: input.inputList } : {}),
-      ...(input.utcOffset === undefined ? {} : { utcOffset: input.utcOffset }),
-      ...(input.listItemQuery ? { listItemQuery: input.listItemQuery } : {}),
     });
     if (next.status !== 'slice') return next;
     const { slice } = next;
@@ -97,14 +90,10 @@ export class SplitService {
   ): Promise<SplitPreview> {
     const state = await this.state(owner);
     return previewSplit(this.catalog, spec, {
+      ...inputOf(input),
       experiment: this.experiment,
-      input: input.input,
-      now: input.now,
       max,
       start: { cursor: state.cursor, deliveredTo: owner },
-      ...(input.inputList ? { inputList: input.inputList } : {}),
-      ...(input.utcOffset === undefined ? {} : { utcOffset: input.utcOffset }),
-      ...(input.listItemQuery ? { listItemQuery: input.listItemQuery } : {}),
     });
   }
 }
