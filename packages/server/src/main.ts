@@ -1,9 +1,12 @@
 // Composition root: the only place that knows the concrete adapters. It opens the store, seeds
 // the demo, builds the HTTP app and listens. Everything else sees ports.
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock, IdSource } from '@poms/core';
+import { LocalEngine } from './adapters/engines/local.ts';
 import { openPostgresStore } from './adapters/storage/postgres.ts';
 import { openSqliteStore } from './adapters/storage/sqlite.ts';
 import { systemClock } from './adapters/system/system-clock.ts';
@@ -11,6 +14,7 @@ import { ulidIdSource } from './adapters/system/ulid-ids.ts';
 import { buildApp } from './http/app.ts';
 import type { Store } from './ports/store.ts';
 import { seedDemo } from './services/demo.ts';
+import { createExecution, type Execution } from './services/execution/index.ts';
 import { HealthService } from './services/health.ts';
 
 export const VERSION = '0.1.0';
@@ -25,6 +29,16 @@ export interface ServerOptions extends StoreLocation {
   /** Where the demo's campaigns come from. Default: the repository's templates/ folder. */
   templatesDir?: string;
   logger?: boolean;
+  /** Jobs the local engine runs at once. Default: the number of CPUs. */
+  localSlots?: number;
+  /** Between engine polls when nothing wakes the executor. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Run the executor (launches, polls, recoveries, dependents). Default true. */
+  execute?: boolean;
+  /** Lines about what the executor does (recoveries, dependents launched). */
+  log?: (message: string) => void;
+  /** Called after every executor cycle. */
+  onCycle?: () => void;
 }
 
 export interface RunningServer {
@@ -32,6 +46,9 @@ export interface RunningServer {
   store: Store;
   app: FastifyInstance;
   demoCampaigns: string[];
+  execution: Execution;
+  /** The folder holding the store, job folders and output files (a temporary one for memory). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -41,33 +58,105 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const clock = systemClock;
   const ids = ulidIdSource();
   const store = await openStore(options, clock, ids);
+  // Job folders and output files live beside the store; a memory store gets a temporary folder.
+  const temporary = options.memory === true && !options.dataDir;
+  const dataDir = temporary
+    ? mkdtempSync(join(tmpdir(), 'poms-'))
+    : resolve(options.dataDir ?? '.poms-data');
+  const engine = new LocalEngine({
+    root: join(dataDir, 'jobs'),
+    ...(options.localSlots === undefined ? {} : { concurrency: options.localSlots }),
+  });
   try {
+    const templatesDir = options.templatesDir ?? REPO_TEMPLATES;
     let demoCampaigns: string[] = [];
     if (options.demo ?? true) {
-      const templates = readTemplates(options.templatesDir ?? REPO_TEMPLATES);
-      demoCampaigns = (await seedDemo(store, templates)).created;
+      demoCampaigns = (await seedDemo(store, readTemplates(templatesDir))).created;
     }
+    let url = '';
+    const execution = createExecution({
+      store,
+      engines: { local: engine },
+      runtime: {
+        argv: [process.execPath, JOB_RUNTIME],
+        url: () => url,
+        baseEnv: jobBaseEnvironment(templatesDir),
+      },
+      jobSecret: jobSecret(options, dataDir),
+      outputDir: (s) => join(dataDir, 'files', s.experiment, s.campaign, s.stage),
+      location: LOCAL_LOCATION,
+      now: () => clock.now(),
+      ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+      ...(options.onCycle === undefined ? {} : { onCycle: options.onCycle }),
+    });
     const app = buildApp(
-      { health: new HealthService(store, clock, VERSION) },
+      { health: new HealthService(store, clock, VERSION), jobs: execution.jobs },
       { logger: options.logger ?? false },
     );
-    const address = await app.listen({
+    url = await app.listen({
       port: options.port ?? 8080,
       host: options.host ?? '127.0.0.1',
     });
+    if (options.execute ?? true) execution.executor.start();
     return {
-      url: address,
+      url,
       store,
       app,
       demoCampaigns,
+      execution,
+      dataDir,
       async close() {
+        await execution.executor.stop();
         await app.close();
+        engine.close();
         await store.close();
+        if (temporary) rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    engine.close();
     await store.close();
     throw error;
+  }
+}
+
+/** The catalog location of files on this machine's disk (the local engine's storage). */
+export const LOCAL_LOCATION = 'local';
+
+const JOB_RUNTIME = resolve(import.meta.dirname, 'runtime/poms-job.mjs');
+
+/**
+ * What every job's environment starts from: enough of ours to find programs (PATH), a home and
+ * a locale, plus POMS_TEMPLATES_DIR so template campaigns can run the programs they ship in
+ * templates/bin. Nothing else of the server's environment (its secrets) reaches jobs.
+ */
+function jobBaseEnvironment(templatesDir: string): Record<string, string> {
+  const env: Record<string, string> = { POMS_TEMPLATES_DIR: templatesDir };
+  for (const name of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+/**
+ * The secret job tokens are derived from. Kept in the data folder (mode 600) so jobs submitted
+ * after a restart get tokens the server still accepts; POMS_JOB_SECRET (hex) sets it for
+ * PostgreSQL deployments whose replicas must agree.
+ */
+function jobSecret(options: ServerOptions, dataDir: string): Uint8Array {
+  const fromEnv = process.env.POMS_JOB_SECRET;
+  if (fromEnv !== undefined && /^[0-9a-f]{64,}$/i.test(fromEnv)) return Buffer.from(fromEnv, 'hex');
+  if (options.postgresUrl || options.memory) return randomBytes(32);
+  const file = join(dataDir, 'job-secret');
+  try {
+    return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32);
+    writeFileSync(file, secret.toString('hex'), { mode: 0o600, flag: 'wx' });
+    return secret;
   }
 }
 

@@ -45,6 +45,20 @@ export function readJobTypes(ctx: ImportContext, sections: ParsedSection[]): Map
         case 'resources':
           jt.resources = readResources(ctx, field);
           break;
+        case 'invoke': {
+          const text = field.text.trim();
+          if (text === 'per_file' || text === 'once') jt.invoke = text;
+          else ctx.badValue(field, `invoke is per_file or once, not "${text}"`);
+          break;
+        }
+        case 'files_per_job':
+        case 'jobs': {
+          const text = field.text.trim();
+          if (/^[1-9]\d{0,5}$/.test(text) && Number(text) <= 100_000) jt[field.key] = Number(text);
+          else
+            ctx.badValue(field, `${field.key} is a whole number from 1 to 100000, not "${text}"`);
+          break;
+        }
         default:
           ctx.unknownKey(parsed, field, path);
       }

@@ -150,6 +150,9 @@ function writeSetup(w: IniWriter, name: string, setup: LaunchSetup): void {
 function writeJobType(w: IniWriter, name: string, jt: JobType): void {
   w.section('job_type', name);
   w.text('launch_script', jt.command);
+  if (jt.invoke !== undefined) w.text('invoke', jt.invoke);
+  if (jt.files_per_job !== undefined) w.text('files_per_job', String(jt.files_per_job));
+  if (jt.jobs !== undefined) w.text('jobs', String(jt.jobs));
   if (jt.parameters !== undefined) w.json('parameters', jt.parameters);
   if (jt.output_patterns !== undefined) {
     w.text('output_file_patterns', commaList(jt.output_patterns, true));

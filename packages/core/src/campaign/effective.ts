@@ -9,6 +9,7 @@ import {
   type CompletionType,
   type Engine,
   type FanIn,
+  type InvokeMode,
   type JobType,
   type LaunchSetup,
   type ParamList,
@@ -63,6 +64,9 @@ export interface EffectiveJobType {
   name: string;
   description: string | undefined;
   command: string;
+  invoke: InvokeMode;
+  files_per_job: number;
+  jobs: number;
   parameters: ParamList;
   output_patterns: string[];
   recovery: Required<RecoveryStep>[];
@@ -184,6 +188,9 @@ export function effectiveJobType(name: string, jobType: JobType): EffectiveJobTy
     name,
     description: jobType.description,
     command: jobType.command,
+    invoke: jobType.invoke ?? 'per_file',
+    files_per_job: jobType.files_per_job ?? 1,
+    jobs: jobType.jobs ?? 1,
     parameters: jobType.parameters ?? [],
     output_patterns: jobType.output_patterns ?? [ALL_FILES_PATTERN],
     recovery: (jobType.recovery ?? []).map((step) => ({

@@ -83,10 +83,23 @@ export const Resources = z.strictObject({
 });
 export type Resources = z.infer<typeof Resources>;
 
+export const INVOKE_MODES = ['per_file', 'once'] as const;
+export const InvokeMode = z.enum(INVOKE_MODES);
+export type InvokeMode = z.infer<typeof InvokeMode>;
+
 /** How to run: the command, its ordered parameters, what it writes, and how to recover it. */
 export const JobType = z.strictObject({
   description: z.string().optional(),
   command: z.string().min(1),
+  /**
+   * `per_file`: the command runs once per input file, the file's path as its last argument, and
+   * each file is consumed or failed on its own. `once`: it runs once with all the job's files.
+   */
+  invoke: InvokeMode.optional(),
+  /** Input files each job gets (default 1). */
+  files_per_job: z.int().min(1).max(100_000).optional(),
+  /** Jobs of a launch that has no input files, such as a generator's (default 1). */
+  jobs: z.int().min(1).max(100_000).optional(),
   parameters: ParamList.optional(),
   output_patterns: z.array(z.string().min(1)).optional(),
   recovery: z.array(RecoveryStep).optional(),
@@ -279,6 +292,9 @@ export const STAGE_KEY_ORDER = [
 export const JOB_TYPE_KEY_ORDER = [
   'description',
   'command',
+  'invoke',
+  'files_per_job',
+  'jobs',
   'parameters',
   'output_patterns',
   'recovery',

@@ -14,6 +14,8 @@ export const ID_PREFIXES = {
   file: 'fil',
   snapshot: 'snp',
   user: 'usr',
+  held_launch: 'hld',
+  schedule: 'sch',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

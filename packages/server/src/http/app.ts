@@ -1,11 +1,14 @@
 // The HTTP application: one Fastify plugin per area under /api/v1, and one error body everywhere:
 // {"error": {"code", "message"}}; 4xx for what the caller did wrong, 5xx only for our faults.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { JobReportService } from '../services/execution/job-reports.ts';
 import type { HealthService } from '../services/health.ts';
 import { healthRoutes } from './health.ts';
+import { jobRoutes } from './jobs.ts';
 
 export interface AppServices {
   health: HealthService;
+  jobs?: JobReportService | undefined;
 }
 
 export function buildApp(
@@ -32,6 +35,7 @@ export function buildApp(
     }),
   );
   void app.register(healthRoutes(services.health), { prefix: '/api/v1' });
+  if (services.jobs) void app.register(jobRoutes(services.jobs), { prefix: '/api/v1' });
   return app;
 }
 

@@ -8,7 +8,17 @@ export type StoreErrorCode =
   'store.not-found' | 'store.conflict' | 'store.stale-revision' | 'store.invalid-argument';
 
 export type StoreEntity =
-  'experiment' | 'campaign' | 'revision' | 'file' | 'dataset' | 'snapshot' | 'split';
+  | 'experiment'
+  | 'campaign'
+  | 'revision'
+  | 'file'
+  | 'dataset'
+  | 'snapshot'
+  | 'split'
+  | 'submission'
+  | 'job'
+  | 'schedule'
+  | 'held-launch';
 
 export abstract class StoreError extends Error {
   abstract readonly code: StoreErrorCode;

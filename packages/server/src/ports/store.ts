@@ -9,6 +9,8 @@
  * they sort as text); inputs use camelCase.
  */
 import type { CampaignId, Catalog, Clock, IdSource } from '@poms/core';
+import type { ControlRepository } from './control.ts';
+import type { SubmissionRepository } from './submissions.ts';
 
 /** Short lowercase id of an experiment, used in URLs and paths. */
 export { EXPERIMENT_NAME_PATTERN } from '@poms/core';
@@ -30,10 +32,24 @@ export interface Store {
   readonly campaigns: CampaignRepository;
   /** The embedded catalog (files, datasets, snapshots) in the same database. */
   readonly catalog: Catalog;
+  readonly submissions: SubmissionRepository;
+  readonly control: ControlRepository;
+  /**
+   * Runs `fn` in one transaction over the catalog and the submissions: all of its writes happen
+   * or none. Keep it short: on SQLite it holds the only connection.
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Applies pending migrations (opening a store already did); returns what it applied. */
   migrate(): Promise<MigrationReport>;
   /** Releases the connection(s). Idempotent. */
   close(): Promise<void>;
+}
+
+/** The repositories bound to one transaction. */
+export interface StoreTransaction {
+  readonly catalog: Catalog;
+  readonly submissions: SubmissionRepository;
+  readonly control: ControlRepository;
 }
 
 export interface MigrationReport {

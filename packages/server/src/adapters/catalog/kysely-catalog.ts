@@ -27,6 +27,7 @@ import { InvalidArgumentError } from '../../ports/errors.ts';
 import type { Database, DatasetsTable, SnapshotsTable, SqlDialect } from '../storage/schema.ts';
 import * as check from '../storage/repositories/validate.ts';
 import { isUniqueViolation } from '../storage/repositories/dialect.ts';
+import { inTransaction } from '../storage/repositories/transaction.ts';
 import { declareAll } from './declare.ts';
 import { notFound } from './errors.ts';
 import { isStorableText } from './metadata.ts';
@@ -105,9 +106,9 @@ export class KyselyCatalog implements Catalog {
     await this.#requireExperiment(experiment);
     if (files.length === 0) return { created: 0, unchanged: 0, updated: 0 };
     const now = this.#clock.now();
-    const result = await this.#db
-      .transaction()
-      .execute((trx) => declareAll(trx, experiment, files as readonly unknown[], now));
+    const result = await inTransaction(this.#db, (trx) =>
+      declareAll(trx, experiment, files as readonly unknown[], now),
+    );
     if (this.#dialect === 'sqlite' && result.created > 0) await refreshSqliteStatistics(this.#db);
     return result;
   }
@@ -275,9 +276,9 @@ export class KyselyCatalog implements Catalog {
     const id: string = this.#ids.next('snapshot');
     const created_at = this.#clock.now().toISOString();
     const row = { id, experiment, dataset, query: queryText, owner, file_count: 0, created_at };
-    const file_count = await this.#db
-      .transaction()
-      .execute((trx) => insertSnapshot(trx, row, resolved, ctx));
+    const file_count = await inTransaction(this.#db, (trx) =>
+      insertSnapshot(trx, row, resolved, ctx),
+    );
     return toSnapshot({ ...row, file_count });
   }
 
@@ -303,7 +304,7 @@ export class KyselyCatalog implements Catalog {
     const now = this.#clock.now().toISOString();
     const seq = slice.expectedSlices + 1;
     try {
-      return await this.#db.transaction().execute(async (trx) => {
+      return await inTransaction(this.#db, async (trx) => {
         let snapshot: string | null = null;
         let file_count = 0;
         if (resolved !== undefined) {
@@ -351,7 +352,7 @@ export class KyselyCatalog implements Catalog {
     const splitOwner = check.label('owner', owner);
     await this.#requireExperiment(experiment);
     const now = this.#clock.now().toISOString();
-    return this.#db.transaction().execute(async (trx) => {
+    return inTransaction(this.#db, async (trx) => {
       const { state, droppedSnapshots } = await rewindSlices(
         trx,
         experiment,
@@ -381,7 +382,7 @@ export class KyselyCatalog implements Catalog {
   ): Promise<number> {
     await this.#requireExperiment(experiment);
     if (typeof owner !== 'string' || !isStorableText(owner)) return 0;
-    return this.#db.transaction().execute(async (trx) => {
+    return inTransaction(this.#db, async (trx) => {
       let mark: { created_at: string; id: string } | undefined;
       if (after !== null) {
         mark = await trx

@@ -3,7 +3,9 @@ import type { Store, StoreDeps } from '../../ports/store.ts';
 import { KyselyCatalog } from '../catalog/kysely-catalog.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { KyselyCampaignRepository } from './repositories/campaigns.ts';
+import { KyselyControlRepository } from './repositories/control.ts';
 import { KyselyExperimentRepository } from './repositories/experiments.ts';
+import { KyselySubmissionRepository } from './repositories/submissions.ts';
 import type { Database, SqlDialect } from './schema.ts';
 
 export interface KyselyStoreOptions extends StoreDeps {
@@ -15,15 +17,23 @@ export interface KyselyStoreOptions extends StoreDeps {
 /** The Store over an open, migrated Kysely instance; closing the store destroys it. */
 export function kyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): Store {
   let closing: Promise<void> | undefined;
-  return {
-    kind: options.dialect,
-    experiments: new KyselyExperimentRepository(db, options.clock),
-    campaigns: new KyselyCampaignRepository(db, options.clock, options.ids),
-    catalog: new KyselyCatalog(db, {
+  const bind = (on: Kysely<Database>) => ({
+    catalog: new KyselyCatalog(on, {
       dialect: options.dialect,
       clock: options.clock,
       ids: options.ids,
     }),
+    submissions: new KyselySubmissionRepository(on, options.clock, options.ids),
+    control: new KyselyControlRepository(on, options.clock, options.ids),
+  });
+  return {
+    kind: options.dialect,
+    experiments: new KyselyExperimentRepository(db, options.clock),
+    campaigns: new KyselyCampaignRepository(db, options.clock, options.ids),
+    ...bind(db),
+    transaction(fn) {
+      return db.transaction().execute((trx) => fn(bind(trx)));
+    },
     async migrate() {
       return { applied: await migrateToLatest(db, options.dialect, options.schema) };
     },

@@ -142,6 +142,132 @@ export interface SplitSlicesTable {
   created_at: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Execution (migrations/0004_execution.ts).
+
+export interface SubmissionsTable {
+  id: string;
+  experiment: string;
+  campaign_id: string;
+  campaign: string;
+  campaign_revision: number;
+  stage: string;
+  stage_type: string;
+  engine: string;
+  status: string;
+  held_by_person: number;
+  origin: string;
+  test: number;
+  launch_key: string | null;
+  parent_id: string | null;
+  chain_root_id: string;
+  /** JSON text: string[]. */
+  upstream_ids: string;
+  recovery_step: number | null;
+  recovery_type: string | null;
+  launcher: string;
+  dataset_query: string | null;
+  input_query: string | null;
+  input_snapshot_id: string | null;
+  parameter: string | null;
+  split_seq: number | null;
+  job_count: number;
+  file_count: number;
+  batch_id: string | null;
+  progressed: number;
+  chain_done_at: string | null;
+  /** JSON text. */
+  config: string;
+  token_hash: string;
+  created_at: string;
+  updated_at: string;
+  status_at: string;
+}
+
+export interface SubmissionHistoryTable {
+  submission_id: string;
+  seq: number;
+  status: string;
+  reason: string;
+  by: string | null;
+  at: string;
+}
+
+export interface JobsTable {
+  submission_id: string;
+  idx: number;
+  engine_id: string | null;
+  state: string;
+  exit_code: number | null;
+  signal: string | null;
+  reason: string | null;
+  cpu_s: number | null;
+  wall_s: number | null;
+  max_rss_kb: number | null;
+  host: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  request: string | null;
+  file_count: number;
+  updated_at: string;
+}
+
+export interface LedgerTable {
+  submission_id: string;
+  file: FileRowId;
+  job_index: number;
+  state: string;
+  reason: string | null;
+  updated_at: string;
+}
+
+export interface OutputsTable {
+  submission_id: string;
+  file: FileRowId;
+  job_index: number;
+  located: number;
+}
+
+export interface HoldsTable {
+  scope_key: string;
+  kind: string;
+  experiment: string | null;
+  campaign_id: string | null;
+  stage: string | null;
+  by: string;
+  reason: string | null;
+  created_at: string;
+}
+
+export interface HeldLaunchesTable {
+  id: string;
+  experiment: string;
+  campaign_id: string;
+  stage: string;
+  /** JSON text. */
+  request: string;
+  launch_key: string | null;
+  by: string;
+  created_at: string;
+  released_at: string | null;
+  outcome: string | null;
+}
+
+export interface SchedulesTable {
+  id: string;
+  experiment: string;
+  campaign_id: string;
+  stage: string;
+  cron: string;
+  timezone: string;
+  enabled: number;
+  next_run: string | null;
+  last_run: string | null;
+  by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   campaigns: CampaignsTable;
@@ -155,4 +281,12 @@ export interface Database {
   snapshot_files: SnapshotFilesTable;
   split_states: SplitStatesTable;
   split_slices: SplitSlicesTable;
+  submissions: SubmissionsTable;
+  submission_history: SubmissionHistoryTable;
+  jobs: JobsTable;
+  ledger: LedgerTable;
+  outputs: OutputsTable;
+  holds: HoldsTable;
+  held_launches: HeldLaunchesTable;
+  schedules: SchedulesTable;
 }

@@ -3,6 +3,7 @@ import type { Database, SqlDialect } from '../schema.ts';
 import { foundation } from './0001_foundation.ts';
 import { catalog } from './0002_catalog.ts';
 import { splitState } from './0003_split_state.ts';
+import { execution } from './0004_execution.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -13,6 +14,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0001_foundation': foundation(dialect),
     '0002_catalog': catalog(dialect),
     '0003_split_state': splitState(dialect),
+    '0004_execution': execution(dialect),
   };
 }
 

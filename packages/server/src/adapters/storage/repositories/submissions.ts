@@ -1,0 +1,738 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import {
+  type Clock,
+  type Engine,
+  type IdSource,
+  type RecoveryType,
+  type StageType,
+  type SubmissionStatus,
+} from '@poms/core';
+import { InvalidArgumentError, NotFoundError } from '../../../ports/errors.ts';
+import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type OffsetPage } from '../../../ports/store.ts';
+import type {
+  ActiveJob,
+  FileReport,
+  FileReportResult,
+  FileStatistics,
+  HistoryEntry,
+  JobInputFile,
+  JobRecord,
+  JobRequest,
+  JobUpdate,
+  LedgerEntry,
+  LedgerState,
+  NewSubmission,
+  OutputRecord,
+  StatusChange,
+  SubmissionListOptions,
+  SubmissionOrigin,
+  SubmissionRecord,
+  SubmissionRepository,
+  TrackedJobState,
+} from '../../../ports/submissions.ts';
+import type { Database, FileRowId, SubmissionsTable } from '../schema.ts';
+import { countValue, isUniqueViolation } from './dialect.ts';
+import { inTransaction } from './transaction.ts';
+
+type Db = Kysely<Database>;
+type SubmissionRow = Selectable<SubmissionsTable>;
+
+const FINISHED_JOB_STATES = ['completed', 'failed', 'cancelled'] as const;
+/** Rows per statement in bulk writes: far below SQLite's 32766 bound parameters. */
+const CHUNK = 500;
+
+function toSubmission(row: SubmissionRow): SubmissionRecord {
+  return {
+    id: row.id,
+    experiment: row.experiment,
+    campaign_id: row.campaign_id,
+    campaign: row.campaign,
+    campaign_revision: row.campaign_revision,
+    stage: row.stage,
+    stage_type: row.stage_type as StageType,
+    engine: row.engine as Engine,
+    status: row.status as SubmissionStatus,
+    held_by_person: row.held_by_person === 1,
+    origin: row.origin as SubmissionOrigin,
+    test: row.test === 1,
+    launch_key: row.launch_key,
+    parent_id: row.parent_id,
+    chain_root_id: row.chain_root_id,
+    upstream_ids: JSON.parse(row.upstream_ids) as string[],
+    recovery_step: row.recovery_step,
+    recovery_type: row.recovery_type as RecoveryType | null,
+    launcher: row.launcher,
+    dataset_query: row.dataset_query,
+    input_query: row.input_query,
+    input_snapshot_id: row.input_snapshot_id,
+    parameter: row.parameter,
+    split_seq: row.split_seq,
+    job_count: row.job_count,
+    file_count: row.file_count,
+    batch_id: row.batch_id,
+    progressed: row.progressed === 1,
+    chain_done_at: row.chain_done_at,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    status_at: row.status_at,
+  };
+}
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export class KyselySubmissionRepository implements SubmissionRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdSource,
+  ) {}
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  async create(input: NewSubmission): Promise<{ submission: SubmissionRecord; created: boolean }> {
+    if (input.launchKey !== undefined) {
+      const existing = await this.findByLaunchKey(input.experiment, input.launchKey);
+      if (existing) return { submission: existing, created: false };
+    }
+    if (!Number.isInteger(input.filesPerJob) || input.filesPerJob < 1) {
+      throw new InvalidArgumentError('filesPerJob', 'must be a whole number from 1');
+    }
+    try {
+      const id = await inTransaction(this.db, (trx) => this.insert(trx, input));
+      return { submission: await this.get(id), created: true };
+    } catch (error) {
+      // Another process created the same automatic launch between our look and our insert.
+      if (input.launchKey !== undefined && isUniqueViolation(error)) {
+        const existing = await this.findByLaunchKey(input.experiment, input.launchKey);
+        if (existing) return { submission: existing, created: false };
+      }
+      throw error;
+    }
+  }
+
+  private async insert(trx: Transaction<Database>, input: NewSubmission): Promise<string> {
+    const id = this.ids.next('submission');
+    const now = this.now();
+    const status = input.status ?? 'New';
+    await trx
+      .insertInto('submissions')
+      .values({
+        id,
+        experiment: input.experiment,
+        campaign_id: input.campaignId,
+        campaign: input.campaign,
+        campaign_revision: input.campaignRevision,
+        stage: input.stage,
+        stage_type: input.stageType,
+        engine: input.engine,
+        status,
+        held_by_person: 0,
+        origin: input.origin,
+        test: input.test ? 1 : 0,
+        launch_key: input.launchKey ?? null,
+        parent_id: input.parentId ?? null,
+        chain_root_id: input.chainRootId ?? id,
+        upstream_ids: JSON.stringify(input.upstreamIds ?? []),
+        recovery_step: input.recoveryStep ?? null,
+        recovery_type: input.recoveryType ?? null,
+        launcher: input.launcher,
+        dataset_query: input.datasetQuery ?? null,
+        input_query: input.inputQuery ?? null,
+        input_snapshot_id: input.inputSnapshotId ?? null,
+        parameter: input.parameter ?? null,
+        split_seq: input.splitSeq ?? null,
+        job_count: 0,
+        file_count: 0,
+        batch_id: null,
+        progressed: 0,
+        chain_done_at: null,
+        config: JSON.stringify(input.config ?? null),
+        token_hash: input.tokenHash(id),
+        created_at: now,
+        updated_at: now,
+        status_at: now,
+      })
+      .execute();
+    await trx
+      .insertInto('submission_history')
+      .values({ submission_id: id, seq: 1, status, reason: input.reason, by: null, at: now })
+      .execute();
+
+    const files = await this.insertLedger(trx, id, input, now);
+    // A generator's launch has no files and runs its job type's `jobs`; an empty slice runs none.
+    const jobCount =
+      files > 0
+        ? Math.ceil(files / input.filesPerJob)
+        : 'none' in input.ledger
+          ? input.jobsWithoutFiles
+          : 0;
+    const jobRows = Array.from({ length: jobCount }, (_, idx) => ({
+      submission_id: id,
+      idx,
+      engine_id: null,
+      state: 'pending',
+      file_count: files === 0 ? 0 : Math.min(input.filesPerJob, files - idx * input.filesPerJob),
+      updated_at: now,
+    }));
+    for (const rows of chunks(jobRows)) await trx.insertInto('jobs').values(rows).execute();
+    await trx
+      .updateTable('submissions')
+      .set({ job_count: jobCount, file_count: files })
+      .where('id', '=', id)
+      .execute();
+    return id;
+  }
+
+  /** Writes the ledger rows (delivered), numbering files to jobs in name order. */
+  private async insertLedger(
+    trx: Transaction<Database>,
+    id: string,
+    input: NewSubmission,
+    now: string,
+  ): Promise<number> {
+    const source = input.ledger;
+    if ('none' in source) return 0;
+    let fileIds: FileRowId[];
+    if ('snapshot' in source) {
+      const rows = await trx
+        .selectFrom('snapshot_files as sf')
+        .innerJoin('files as f', 'f.id', 'sf.file')
+        .select('sf.file')
+        .where('sf.snapshot', '=', source.snapshot)
+        .orderBy('f.name')
+        .execute();
+      fileIds = rows.map((r) => r.file);
+    } else {
+      const names = [...new Set(source.files)].sort();
+      fileIds = [];
+      const found = new Map<string, FileRowId>();
+      for (const part of chunks(names)) {
+        const rows = await trx
+          .selectFrom('files')
+          .select(['id', 'name'])
+          .where('experiment', '=', input.experiment)
+          .where('name', 'in', part)
+          .execute();
+        for (const r of rows) found.set(r.name, r.id);
+      }
+      for (const name of names) {
+        const fileId = found.get(name);
+        if (fileId === undefined) throw new NotFoundError('file', name);
+        fileIds.push(fileId);
+      }
+    }
+    const rows = fileIds.map((file, i) => ({
+      submission_id: id,
+      file,
+      job_index: Math.floor(i / input.filesPerJob),
+      state: 'delivered',
+      reason: null,
+      updated_at: now,
+    }));
+    for (const part of chunks(rows)) await trx.insertInto('ledger').values(part).execute();
+    return rows.length;
+  }
+
+  async get(id: string): Promise<SubmissionRecord> {
+    const row = await this.db
+      .selectFrom('submissions')
+      .selectAll()
+      .where('id', '=', String(id))
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('submission', String(id));
+    return toSubmission(row);
+  }
+
+  async findByLaunchKey(experiment: string, key: string): Promise<SubmissionRecord | undefined> {
+    const row = await this.db
+      .selectFrom('submissions')
+      .selectAll()
+      .where('experiment', '=', experiment)
+      .where('launch_key', '=', key)
+      .executeTakeFirst();
+    return row ? toSubmission(row) : undefined;
+  }
+
+  async list(options: SubmissionListOptions): Promise<OffsetPage<SubmissionRecord>> {
+    const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+    const offset = options.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new InvalidArgumentError('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new InvalidArgumentError('offset', 'must be a whole number from 0');
+    }
+    let query = this.db.selectFrom('submissions').where('experiment', '=', options.experiment);
+    if (options.campaignId !== undefined)
+      query = query.where('campaign_id', '=', options.campaignId);
+    if (options.stage !== undefined) query = query.where('stage', '=', options.stage);
+    if (options.chainRootId !== undefined) {
+      query = query.where('chain_root_id', '=', options.chainRootId);
+    }
+    if (options.statuses !== undefined) {
+      if (options.statuses.length === 0) return { items: [], total: 0 };
+      query = query.where('status', 'in', [...options.statuses]);
+    }
+    const [rows, count] = await Promise.all([
+      query
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
+      query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toSubmission), total: countValue(count.n) };
+  }
+
+  async history(id: string): Promise<HistoryEntry[]> {
+    await this.get(id);
+    const rows = await this.db
+      .selectFrom('submission_history')
+      .selectAll()
+      .where('submission_id', '=', id)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => ({ ...r, status: r.status as SubmissionStatus }));
+  }
+
+  async config(id: string): Promise<unknown> {
+    const row = await this.db
+      .selectFrom('submissions')
+      .select('config')
+      .where('id', '=', String(id))
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('submission', String(id));
+    return JSON.parse(row.config) as unknown;
+  }
+
+  async tokenHash(id: string): Promise<string> {
+    const row = await this.db
+      .selectFrom('submissions')
+      .select('token_hash')
+      .where('id', '=', String(id))
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('submission', String(id));
+    return row.token_hash;
+  }
+
+  async changeStatus(id: string, change: StatusChange): Promise<SubmissionRecord | undefined> {
+    const now = this.now();
+    const moved = await inTransaction(this.db, async (trx) => {
+      const updated = await trx
+        .updateTable('submissions')
+        .set({
+          status: change.to,
+          held_by_person: change.heldByPerson === true ? 1 : 0,
+          updated_at: now,
+          status_at: now,
+        })
+        .where('id', '=', id)
+        .where('status', '=', change.expected)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return false;
+      const last = await trx
+        .selectFrom('submission_history')
+        .select((eb) => eb.fn.max('seq').as('seq'))
+        .where('submission_id', '=', id)
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('submission_history')
+        .values({
+          submission_id: id,
+          seq: Number(last.seq ?? 0) + 1,
+          status: change.to,
+          reason: change.reason,
+          by: change.by ?? null,
+          at: now,
+        })
+        .execute();
+      return true;
+    });
+    return moved ? this.get(id) : undefined;
+  }
+
+  async recordBatch(id: string, batchId: string, engineIds: readonly string[]): Promise<void> {
+    const now = this.now();
+    await inTransaction(this.db, async (trx) => {
+      await trx
+        .updateTable('submissions')
+        .set({ batch_id: batchId, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      for (const [idx, engineId] of engineIds.entries()) {
+        await trx
+          .updateTable('jobs')
+          .set({ engine_id: engineId, state: 'queued', updated_at: now })
+          .where('submission_id', '=', id)
+          .where('idx', '=', idx)
+          .where('state', '=', 'pending')
+          .execute();
+      }
+    });
+  }
+
+  async setProgressed(id: string): Promise<void> {
+    await this.db
+      .updateTable('submissions')
+      .set({ progressed: 1, updated_at: this.now() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setChainDone(rootId: string): Promise<void> {
+    await this.db
+      .updateTable('submissions')
+      .set({ chain_done_at: this.now() })
+      .where('id', '=', rootId)
+      .where('chain_done_at', 'is', null)
+      .execute();
+  }
+
+  async unfinished(): Promise<SubmissionRecord[]> {
+    const rows = await this.db
+      .selectFrom('submissions')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('progressed', '=', 0),
+          eb.and([eb('chain_root_id', '=', eb.ref('id')), eb('chain_done_at', 'is', null)]),
+        ]),
+      )
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toSubmission);
+  }
+
+  async jobs(id: string): Promise<JobRecord[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('submission_id', '=', id)
+      .orderBy('idx')
+      .execute();
+    return rows.map((r) => ({
+      submission_id: r.submission_id,
+      index: r.idx,
+      engine_id: r.engine_id,
+      state: r.state as TrackedJobState,
+      exit_code: r.exit_code,
+      signal: r.signal,
+      reason: r.reason,
+      cpu_s: r.cpu_s,
+      wall_s: r.wall_s,
+      max_rss_kb: r.max_rss_kb,
+      host: r.host,
+      started_at: r.started_at,
+      ended_at: r.ended_at,
+      request: r.request as JobRequest | null,
+      file_count: r.file_count,
+      updated_at: r.updated_at,
+    }));
+  }
+
+  async activeJobs(limit: number): Promise<ActiveJob[]> {
+    const rows = await this.db
+      .selectFrom('jobs as j')
+      .innerJoin('submissions as s', 's.id', 'j.submission_id')
+      .select(['j.submission_id', 'j.idx', 'j.engine_id', 'j.state', 'j.request', 's.engine'])
+      .where('j.engine_id', 'is not', null)
+      .where((eb) =>
+        eb.or([eb('j.state', 'not in', [...FINISHED_JOB_STATES]), eb('j.request', 'is not', null)]),
+      )
+      .orderBy('j.submission_id')
+      .orderBy('j.idx')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      submission_id: r.submission_id,
+      index: r.idx,
+      engine: r.engine as Engine,
+      engine_id: r.engine_id ?? '',
+      state: r.state as TrackedJobState,
+      request: r.request as JobRequest | null,
+    }));
+  }
+
+  async updateJobs(updates: readonly JobUpdate[]): Promise<string[]> {
+    if (updates.length === 0) return [];
+    const now = this.now();
+    // A fixed order of row locks: two pollers never wait on each other in a cycle.
+    const ordered = [...updates].sort((a, b) =>
+      a.submissionId === b.submissionId
+        ? a.index - b.index
+        : a.submissionId < b.submissionId
+          ? -1
+          : 1,
+    );
+    const touched = new Set<string>();
+    for (const part of chunks(ordered, 200)) {
+      await inTransaction(this.db, async (trx) => {
+        for (const u of part) {
+          const result = await trx
+            .updateTable('jobs')
+            .set({
+              state: u.state,
+              exit_code: u.exit_code ?? null,
+              signal: u.signal ?? null,
+              reason: u.reason ?? null,
+              cpu_s: u.cpu_s ?? null,
+              wall_s: u.wall_s ?? null,
+              max_rss_kb: u.max_rss_kb ?? null,
+              host: u.host ?? null,
+              started_at: u.started_at ?? null,
+              ended_at: u.ended_at ?? null,
+              updated_at: now,
+            })
+            .where('submission_id', '=', u.submissionId)
+            .where('idx', '=', u.index)
+            // A finished job stays finished: a late or repeated report cannot revive it.
+            .where('state', 'not in', [...FINISHED_JOB_STATES])
+            .executeTakeFirst();
+          if (Number(result.numUpdatedRows) > 0) touched.add(u.submissionId);
+        }
+      });
+    }
+    return [...touched].sort();
+  }
+
+  async requestJobs(id: string, request: JobRequest, indexes?: readonly number[]): Promise<number> {
+    let query = this.db
+      .updateTable('jobs')
+      .set({ request, updated_at: this.now() })
+      .where('submission_id', '=', id)
+      .where('state', 'not in', [...FINISHED_JOB_STATES]);
+    if (indexes !== undefined) {
+      if (indexes.length === 0) return 0;
+      query = query.where('idx', 'in', [...indexes]);
+    }
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async clearRequests(jobs: readonly { submissionId: string; index: number }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await inTransaction(this.db, async (trx) => {
+      for (const j of jobs) {
+        await trx
+          .updateTable('jobs')
+          .set({ request: null })
+          .where('submission_id', '=', j.submissionId)
+          .where('idx', '=', j.index)
+          .execute();
+      }
+    });
+  }
+
+  async ledger(
+    id: string,
+    options: { state?: LedgerState; jobIndex?: number; limit?: number; offset?: number } = {},
+  ): Promise<OffsetPage<LedgerEntry>> {
+    const limit = options.limit ?? MAX_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) {
+      throw new InvalidArgumentError('limit', 'must be a whole number from 1 to 100000');
+    }
+    let query = this.db
+      .selectFrom('ledger as l')
+      .innerJoin('files as f', 'f.id', 'l.file')
+      .where('l.submission_id', '=', id);
+    if (options.state !== undefined) query = query.where('l.state', '=', options.state);
+    if (options.jobIndex !== undefined) query = query.where('l.job_index', '=', options.jobIndex);
+    const [rows, count] = await Promise.all([
+      query
+        .select(['f.name as file', 'l.job_index', 'l.state', 'l.reason', 'l.updated_at'])
+        .orderBy('f.name')
+        .limit(limit)
+        .offset(options.offset ?? 0)
+        .execute(),
+      query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return {
+      items: rows.map((r) => ({ ...r, state: r.state as LedgerState })),
+      total: countValue(count.n),
+    };
+  }
+
+  async jobFiles(id: string, index: number, location: string): Promise<JobInputFile[]> {
+    const rows = await this.db
+      .selectFrom('ledger as l')
+      .innerJoin('files as f', 'f.id', 'l.file')
+      .leftJoin('replicas as r', (join) =>
+        join.onRef('r.file', '=', 'l.file').on('r.location', '=', location),
+      )
+      .select(['f.name', 'r.path'])
+      .where('l.submission_id', '=', id)
+      .where('l.job_index', '=', index)
+      .orderBy('f.name')
+      .execute();
+    // A file with several replicas at the location: the first path is enough.
+    const seen = new Map<string, string | null>();
+    for (const r of rows)
+      if (!seen.has(r.name) || seen.get(r.name) === null) seen.set(r.name, r.path);
+    return [...seen].map(([name, path]) => ({ name, path }));
+  }
+
+  async reportFiles(
+    id: string,
+    index: number,
+    files: readonly FileReport[],
+  ): Promise<FileReportResult> {
+    const now = this.now();
+    return inTransaction(this.db, async (trx) => {
+      let changed = 0;
+      const unknown: string[] = [];
+      for (const part of chunks(files)) {
+        const rows = await trx
+          .selectFrom('ledger as l')
+          .innerJoin('files as f', 'f.id', 'l.file')
+          .select(['f.name', 'l.file', 'l.state'])
+          .where('l.submission_id', '=', id)
+          .where('l.job_index', '=', index)
+          .where(
+            'f.name',
+            'in',
+            part.map((f) => f.name),
+          )
+          .execute();
+        const byName = new Map(rows.map((r) => [r.name, r]));
+        for (const report of part) {
+          const row = byName.get(report.name);
+          if (row === undefined) {
+            unknown.push(report.name);
+            continue;
+          }
+          if (row.state !== 'delivered') continue;
+          await trx
+            .updateTable('ledger')
+            .set({ state: report.state, reason: report.reason ?? null, updated_at: now })
+            .where('submission_id', '=', id)
+            .where('file', '=', row.file)
+            .where('state', '=', 'delivered')
+            .execute();
+          row.state = report.state;
+          changed++;
+        }
+      }
+      return { changed, unknown };
+    });
+  }
+
+  async recordOutputs(
+    id: string,
+    index: number,
+    files: readonly { name: string; located: boolean }[],
+  ): Promise<void> {
+    if (files.length === 0) return;
+    const submission = await this.get(id);
+    await inTransaction(this.db, async (trx) => {
+      for (const part of chunks(files)) {
+        const rows = await trx
+          .selectFrom('files')
+          .select(['id', 'name'])
+          .where('experiment', '=', submission.experiment)
+          .where(
+            'name',
+            'in',
+            part.map((f) => f.name),
+          )
+          .execute();
+        const ids = new Map(rows.map((r) => [r.name, r.id]));
+        for (const f of part) {
+          const file = ids.get(f.name);
+          if (file === undefined) throw new NotFoundError('file', f.name);
+          await trx
+            .insertInto('outputs')
+            .values({ submission_id: id, file, job_index: index, located: f.located ? 1 : 0 })
+            .onConflict((oc) =>
+              oc.columns(['submission_id', 'file']).doUpdateSet({ located: f.located ? 1 : 0 }),
+            )
+            .execute();
+        }
+      }
+    });
+  }
+
+  async outputs(id: string): Promise<OutputRecord[]> {
+    const rows = await this.db
+      .selectFrom('outputs as o')
+      .innerJoin('files as f', 'f.id', 'o.file')
+      .select(['f.name as file', 'o.job_index', 'o.located'])
+      .where('o.submission_id', '=', id)
+      .orderBy('f.name')
+      .execute();
+    return rows.map((r) => ({ file: r.file, job_index: r.job_index, located: r.located === 1 }));
+  }
+
+  async statistics(id: string): Promise<FileStatistics> {
+    await this.get(id);
+    const states = await this.db
+      .selectFrom('ledger')
+      .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('submission_id', '=', id)
+      .groupBy('state')
+      .execute();
+    const by = (s: LedgerState) => countValue(states.find((r) => r.state === s)?.n ?? 0);
+    const submitted = states.reduce((sum, r) => sum + countValue(r.n), 0);
+    // Inputs with outputs: ledger files that are parents of this submission's outputs.
+    const children = await this.db
+      .selectFrom('ledger as l')
+      .innerJoin('file_parents as fp', 'fp.parent', 'l.file')
+      .innerJoin('outputs as o', (join) =>
+        join.onRef('o.file', '=', 'fp.child').onRef('o.submission_id', '=', 'l.submission_id'),
+      )
+      .select([
+        sql<number | string>`count(distinct l.file)`.as('with_outputs'),
+        sql<number | string>`count(distinct case when o.located = 1 then l.file end)`.as(
+          'with_located',
+        ),
+      ])
+      .where('l.submission_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const consumedWithout = await this.db
+      .selectFrom('ledger as l')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('l.submission_id', '=', id)
+      .where('l.state', '=', 'consumed')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('file_parents as fp')
+              .innerJoin('outputs as o', 'o.file', 'fp.child')
+              .select('fp.child')
+              .whereRef('fp.parent', '=', 'l.file')
+              .whereRef('o.submission_id', '=', 'l.submission_id'),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    const outputs = await this.db
+      .selectFrom('outputs')
+      .select([
+        (eb) => eb.fn.countAll<number | string>().as('n'),
+        sql<number | string>`coalesce(sum(located), 0)`.as('located'),
+      ])
+      .where('submission_id', '=', id)
+      .executeTakeFirstOrThrow();
+    return {
+      submitted,
+      delivered: submitted,
+      consumed: by('consumed'),
+      failed: by('failed'),
+      skipped: by('skipped'),
+      unknown: by('delivered'),
+      with_outputs: countValue(children.with_outputs),
+      with_located_outputs: countValue(children.with_located),
+      pending: countValue(consumedWithout.n),
+      outputs: countValue(outputs.n),
+      located_outputs: countValue(outputs.located),
+    };
+  }
+}

@@ -1,0 +1,349 @@
+// The executor: the launcher, poller and finisher of DESIGN.md §5 in one loop, woken by events
+// (a launch recorded, a job reporting its end, outputs declared) and by a short poll of the
+// engines, so a stage hands over to the next as soon as its jobs end, not minutes later.
+//
+// Every step is idempotent and reads its state from the store, so a restart simply runs it again:
+// New submissions with jobs not yet given to an engine are submitted (the engine's submit is
+// idempotent per submission id), jobs are polled, statuses follow the job counts, and finished
+// submissions that nothing was decided for are handed to the finisher.
+import {
+  jobEnvironment,
+  type BatchEngine,
+  type Engine,
+  type EngineJob,
+  type JobCounts,
+  type JobReport,
+  type SubmissionEvent,
+} from '@poms/core';
+import type { Store } from '../../ports/store.ts';
+import type { ActiveJob, JobRecord, SubmissionRecord } from '../../ports/submissions.ts';
+import { asConfig, type SubmissionConfig } from './config.ts';
+import type { Finisher } from './finisher.ts';
+import { applyEvent } from './status.ts';
+import { jobToken } from './tokens.ts';
+
+export interface JobRuntime {
+  /** argv that starts the job runtime (e.g. [node, poms-job.mjs]). */
+  argv: string[];
+  /** The server's URL as jobs reach it. */
+  url: () => string;
+  /** Environment every job gets first (PATH, HOME, POMS_TEMPLATES_DIR); ours wins over it. */
+  baseEnv: Record<string, string>;
+}
+
+export interface ExecutorOptions {
+  store: Store;
+  engines: Partial<Record<Engine, BatchEngine>>;
+  finisher: Finisher;
+  runtime: JobRuntime;
+  jobSecret: Uint8Array;
+  now: () => Date;
+  /** Between engine polls when nothing wakes the loop. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Between retries of a launch the engine refused. Default 30 s. */
+  retryLaunchMs?: number;
+  log: (message: string) => void;
+  /** Called after each cycle (tests, the demo's progress display). */
+  onCycle?: () => void;
+  /** Work done at the start of each cycle (the scheduler's due launches). */
+  beforeCycle?: () => Promise<unknown>;
+}
+
+const LIVE_JOB_STATES = new Set(['pending', 'queued', 'running', 'held', 'unknown']);
+const POLL_BATCH = 5000;
+
+export class Executor {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly launchRetryAt = new Map<string, number>();
+
+  constructor(private readonly options: ExecutorOptions) {}
+
+  private get store(): Store {
+    return this.options.store;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.wake();
+  }
+
+  /** Waits for the cycle in progress; no new cycle starts. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs a cycle as soon as possible (coalesced: many wakes, one cycle). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.runCycle(), 0);
+  }
+
+  private runCycle(): void {
+    this.timer = undefined;
+    this.running = this.cycle()
+      .catch((error: unknown) => this.options.log(`executor cycle failed: ${describe(error)}`))
+      .finally(() => {
+        this.running = undefined;
+        this.options.onCycle?.();
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else {
+          this.timer = setTimeout(() => this.runCycle(), this.options.pollIntervalMs ?? 1000);
+        }
+      });
+  }
+
+  /** One pass over all work. Public for tests and for the CLI's foreground runs. */
+  async cycle(): Promise<void> {
+    await this.options.beforeCycle?.();
+    await this.applyRequests();
+    await this.poll();
+    const work = await this.store.submissions.unfinished();
+    for (const submission of work) {
+      try {
+        await this.settle(submission);
+      } catch (error) {
+        this.options.log(`${submission.id}: ${describe(error)}`);
+      }
+    }
+  }
+
+  private engineOf(name: Engine): BatchEngine | undefined {
+    return this.options.engines[name];
+  }
+
+  /** Carries out kill/hold/release asked of jobs (by people, possibly from another process). */
+  private async applyRequests(): Promise<void> {
+    const active = await this.store.submissions.activeJobs(POLL_BATCH);
+    const asked = active.filter((j) => j.request !== null);
+    if (asked.length === 0) return;
+    for (const [engineName, jobs] of groupBy(asked, (j) => j.engine)) {
+      const engine = this.engineOf(engineName);
+      if (!engine) continue;
+      for (const request of ['cancel', 'hold', 'release'] as const) {
+        const ids = jobs.filter((j) => j.request === request).map((j) => j.engine_id);
+        if (ids.length === 0) continue;
+        await engine[request](ids);
+      }
+    }
+    await this.store.submissions.clearRequests(
+      asked.map((j) => ({ submissionId: j.submission_id, index: j.index })),
+    );
+  }
+
+  /** Asks each engine about its live jobs in one call; returns submissions whose jobs changed. */
+  private async poll(): Promise<string[]> {
+    const active = await this.store.submissions.activeJobs(POLL_BATCH);
+    const updates = [];
+    for (const [engineName, jobs] of groupBy(active, (j) => j.engine)) {
+      const engine = this.engineOf(engineName);
+      if (!engine) continue;
+      let reports: JobReport[];
+      try {
+        reports = await engine.poll(jobs.map((j) => j.engine_id));
+      } catch (error) {
+        // An engine that does not answer leaves its jobs as they are: never failed for it.
+        this.options.log(`poll of ${engineName} failed: ${describe(error)}`);
+        continue;
+      }
+      for (const [i, report] of reports.entries()) {
+        const job = jobs[i];
+        if (job === undefined || !changedState(job, report)) continue;
+        updates.push({
+          submissionId: job.submission_id,
+          index: job.index,
+          state: report.state,
+          exit_code: report.exit_code,
+          signal: report.signal,
+          reason: report.reason,
+          cpu_s: report.cpu_s,
+          wall_s: report.wall_s,
+          max_rss_kb: report.max_rss_kb,
+          host: report.host,
+          started_at: report.started_at,
+          ended_at: report.ended_at,
+        });
+      }
+    }
+    return this.store.submissions.updateJobs(updates);
+  }
+
+  /** Moves one submission along: submit, follow its jobs, locate, decide what follows. */
+  private async settle(submission: SubmissionRecord): Promise<void> {
+    let current = submission;
+    if (current.status === 'New' || current.status === 'LaunchFailed') {
+      current = (await this.submit(current)) ?? current;
+    }
+    const jobs = await this.store.submissions.jobs(current.id);
+    if (['Idle', 'Running', 'Held', 'New', 'LaunchFailed', 'Completed'].includes(current.status)) {
+      current = (await this.apply(current, { kind: 'jobs', counts: countJobs(jobs) })) ?? current;
+    }
+    const live = jobs.some((j) => LIVE_JOB_STATES.has(j.state));
+    if (current.status === 'Completed' && !live) {
+      current = (await this.locate(current, jobs)) ?? current;
+    }
+    if (
+      !current.progressed &&
+      !live &&
+      ['Located', 'Failed', 'Cancelled', 'Removed'].includes(current.status)
+    ) {
+      await this.options.finisher.progress(current);
+    }
+  }
+
+  /** Gives a New submission's jobs to its engine; the engine's submit is idempotent. */
+  private async submit(submission: SubmissionRecord): Promise<SubmissionRecord | undefined> {
+    if (submission.job_count === 0) {
+      // An empty slice (a run with no files, say) completes at once, so the chain moves on.
+      return this.store.submissions.changeStatus(submission.id, {
+        expected: submission.status,
+        to: 'Completed',
+        reason: 'nothing to run: the launch has no files and no jobs',
+      });
+    }
+    const retryAt = this.launchRetryAt.get(submission.id);
+    if (retryAt !== undefined && retryAt > Date.now()) return undefined;
+    const jobs = await this.store.submissions.jobs(submission.id);
+    if (jobs.every((j) => j.engine_id !== null)) {
+      return this.apply(submission, { kind: 'launched', batchId: submission.batch_id ?? '?' });
+    }
+    const config = asConfig(await this.store.submissions.config(submission.id));
+    const engine = this.engineOf(submission.engine);
+    if (!engine) {
+      return this.apply(submission, {
+        kind: 'launch-failed',
+        message: `engine '${submission.engine}' is not configured on this server`,
+      });
+    }
+    try {
+      const result = await engine.submit({
+        submission_id: submission.id,
+        jobs: jobs.map((j) => this.engineJob(submission, config, j.index)),
+      });
+      const batchId = `${submission.engine}:${submission.id}`;
+      await this.store.submissions.recordBatch(submission.id, batchId, result.engine_ids);
+      this.launchRetryAt.delete(submission.id);
+      return this.apply(submission, { kind: 'launched', batchId });
+    } catch (error) {
+      this.launchRetryAt.set(submission.id, Date.now() + (this.options.retryLaunchMs ?? 30_000));
+      return this.apply(submission, { kind: 'launch-failed', message: describe(error) });
+    }
+  }
+
+  /** One job as the engine runs it: the job runtime, told where its submission is. */
+  engineJob(submission: SubmissionRecord, config: SubmissionConfig, index: number): EngineJob {
+    const { runtime } = this.options;
+    const env: Record<string, string> = {
+      ...runtime.baseEnv,
+      ...(config.launch?.environment ?? {}),
+      ...jobEnvironment({
+        campaign: submission.campaign,
+        stage: submission.stage,
+        submissionId: submission.id,
+        ...(submission.parent_id === null ? {} : { parentSubmissionId: submission.parent_id }),
+        test: submission.test,
+        launcher: submission.launcher,
+        experiment: submission.experiment,
+        campaignId: submission.campaign_id,
+        stageType: submission.stage_type,
+      }),
+      POMS_URL: runtime.url(),
+      POMS_JOB_TOKEN: jobToken(this.options.jobSecret, submission.id),
+      POMS_JOB_INDEX: String(index),
+      POMS_JOB_COUNT: String(submission.job_count),
+    };
+    return { index, argv: [...runtime.argv], env };
+  }
+
+  /** Reads the outputs of a Completed submission and moves it to Located when they suffice. */
+  private async locate(
+    submission: SubmissionRecord,
+    jobs: readonly JobRecord[],
+  ): Promise<SubmissionRecord | undefined> {
+    const stats = await this.store.submissions.statistics(submission.id);
+    let consumed = stats.consumed;
+    let located = stats.with_located_outputs;
+    if (submission.file_count === 0) {
+      // A generator consumes nothing: count its jobs that ended well and the ones with outputs.
+      const outputs = await this.store.submissions.outputs(submission.id);
+      const withOutputs = new Set(outputs.filter((o) => o.located).map((o) => o.job_index));
+      consumed = jobs.filter((j) => j.state === 'completed').length;
+      located = withOutputs.size;
+    }
+    const moved = await this.apply(submission, { kind: 'located', consumed, located });
+    if (moved) return moved;
+    // Every job has ended, so no output is still to come from them: the submission is as
+    // located as it will get, and recovery decides what to relaunch (POMS waited two days).
+    return this.store.submissions.changeStatus(submission.id, {
+      expected: 'Completed',
+      to: 'Located',
+      reason: `all jobs ended; ${located} of ${consumed} consumed inputs have located outputs, below the completion rule: recovery decides what to relaunch`,
+    });
+  }
+
+  private apply(
+    submission: SubmissionRecord,
+    event: SubmissionEvent,
+  ): Promise<SubmissionRecord | undefined> {
+    return applyEvent(this.store, submission, event);
+  }
+}
+
+/** Unknown never overwrites what we knew: an engine that lost sight of a job fails nothing. */
+function changedState(job: ActiveJob, report: JobReport): boolean {
+  return report.state !== 'unknown' && report.state !== job.state;
+}
+
+export function countJobs(jobs: readonly JobRecord[]): JobCounts {
+  const counts = emptyCounts();
+  counts.total = jobs.length;
+  for (const job of jobs) {
+    switch (job.state) {
+      case 'queued':
+        counts.idle++;
+        break;
+      case 'running':
+      case 'held':
+      case 'completed':
+      case 'failed':
+      case 'cancelled':
+        counts[job.state]++;
+        break;
+      case 'pending':
+      case 'unknown':
+        break;
+    }
+  }
+  return counts;
+}
+
+function emptyCounts(): JobCounts {
+  return { total: 0, idle: 0, running: 0, held: 0, completed: 0, failed: 0, cancelled: 0 };
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

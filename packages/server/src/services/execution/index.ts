@@ -1,0 +1,70 @@
+// The execution core assembled: launches, the executor loop (launcher, poller, finisher) and the
+// job runtime's service, over a store and the engines the composition root gives it.
+import type { BatchEngine, Engine } from '@poms/core';
+import type { Store } from '../../ports/store.ts';
+import type { SubmissionRecord } from '../../ports/submissions.ts';
+import { ControlService } from './control.ts';
+import { Executor, type JobRuntime } from './executor.ts';
+import { Finisher } from './finisher.ts';
+import { JobReportService } from './job-reports.ts';
+import { LaunchService } from './launches.ts';
+
+export interface ExecutionOptions {
+  store: Store;
+  engines: Partial<Record<Engine, BatchEngine>>;
+  runtime: JobRuntime;
+  jobSecret: Uint8Array;
+  /** Where a submission's outputs are copied. */
+  outputDir: (submission: SubmissionRecord) => string;
+  /** The catalog location name of that storage. */
+  location: string;
+  now?: () => Date;
+  pollIntervalMs?: number;
+  log?: (message: string) => void;
+  onCycle?: () => void;
+}
+
+export interface Execution {
+  launches: LaunchService;
+  executor: Executor;
+  jobs: JobReportService;
+  control: ControlService;
+}
+
+export function createExecution(options: ExecutionOptions): Execution {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => undefined);
+  let executor: Executor | undefined;
+  let control: ControlService | undefined;
+  const wake = () => executor?.wake();
+  const launches = new LaunchService({
+    store: options.store,
+    jobSecret: options.jobSecret,
+    now,
+    onRecorded: wake,
+  });
+  const finisher = new Finisher({ store: options.store, launches, log });
+  executor = new Executor({
+    store: options.store,
+    engines: options.engines,
+    finisher,
+    runtime: options.runtime,
+    jobSecret: options.jobSecret,
+    now,
+    log,
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.onCycle === undefined ? {} : { onCycle: options.onCycle }),
+    beforeCycle: () => control?.runDueSchedules() ?? Promise.resolve(),
+  });
+  const jobs = new JobReportService({
+    store: options.store,
+    outputDir: options.outputDir,
+    location: options.location,
+    wake,
+  });
+  control = new ControlService({ store: options.store, launches, now, wake });
+  return { launches, executor, jobs, control };
+}
+
+export { LaunchError } from './errors.ts';
+export type { LaunchOutcome, LaunchRequest } from './launches.ts';

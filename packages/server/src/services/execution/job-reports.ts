@@ -1,0 +1,212 @@
+// What the job runtime (runtime/poms-job.mjs) talks to: each job asks for its spec (command,
+// setup, input files with where to read them), reports each file consumed or failed, declares
+// the outputs it found (into the catalog, with parents, checksum and replica), and says when it
+// ends. Every call carries the submission's job token, which reaches only that submission.
+import { z } from 'zod';
+import { DeclaredFile, FileName, type DeclaredFile as Declared } from '@poms/core';
+import { NotFoundError } from '../../ports/errors.ts';
+import type { Store } from '../../ports/store.ts';
+import type { SubmissionRecord } from '../../ports/submissions.ts';
+import { asConfig } from './config.ts';
+import { CAMPAIGN_FIELD, STAGE_FIELD, SUBMISSION_FIELD } from './queries.ts';
+import { tokenMatches } from './tokens.ts';
+
+export class JobAuthError extends Error {
+  readonly code = 'auth.job-token';
+  constructor() {
+    super('this token is not valid for this submission');
+  }
+}
+
+export class JobRequestError extends Error {
+  constructor(
+    readonly code: 'job.unknown-index' | 'job.bad-report',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const FileReports = z.strictObject({
+  files: z
+    .array(
+      z.strictObject({
+        name: FileName,
+        state: z.enum(['consumed', 'failed', 'skipped']),
+        reason: z.string().max(2000).optional(),
+      }),
+    )
+    .max(100_000),
+});
+
+export const OutputDeclarations = z.strictObject({
+  files: z
+    .array(
+      z.strictObject({
+        name: FileName,
+        size: z.int().min(0).optional(),
+        checksum: z.string().min(1).max(200).optional(),
+        metadata: z.record(z.string(), z.unknown()).optional(),
+        parents: z.array(FileName).optional(),
+        path: z.string().min(1).max(4096),
+      }),
+    )
+    .max(100_000),
+});
+
+export const JobEnd = z.looseObject({ exit_code: z.int().optional() });
+
+export interface JobSpec {
+  submission_id: string;
+  index: number;
+  invoke: 'per_file' | 'once';
+  command: string[];
+  setup: string[];
+  files: { name: string; path: string | null }[];
+  output_patterns: string[];
+  output_dir: string;
+  location: string;
+}
+
+export interface JobReportServiceOptions {
+  store: Store;
+  /** Where outputs of an experiment are copied, and the catalog location they are declared at. */
+  outputDir: (submission: SubmissionRecord) => string;
+  location: string;
+  /** Something changed that the executor should look at now. */
+  wake: () => void;
+}
+
+export class JobReportService {
+  constructor(private readonly options: JobReportServiceOptions) {}
+
+  private get store(): Store {
+    return this.options.store;
+  }
+
+  /** The submission when the token is its job token; the same error for every other case. */
+  async authenticate(
+    submissionId: string,
+    index: number,
+    token: string,
+  ): Promise<SubmissionRecord> {
+    let submission: SubmissionRecord;
+    let hash: string;
+    try {
+      submission = await this.store.submissions.get(submissionId);
+      hash = await this.store.submissions.tokenHash(submissionId);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new JobAuthError();
+      throw error;
+    }
+    if (!tokenMatches(token, hash)) throw new JobAuthError();
+    if (!Number.isInteger(index) || index < 0 || index >= submission.job_count) {
+      throw new JobRequestError(
+        'job.unknown-index',
+        `submission ${submission.id} has ${submission.job_count} job(s); there is no job ${index}`,
+      );
+    }
+    return submission;
+  }
+
+  async spec(submission: SubmissionRecord, index: number): Promise<JobSpec> {
+    const config = asConfig(await this.store.submissions.config(submission.id));
+    const launch = config.launch;
+    if (launch === null) {
+      throw new JobRequestError('job.unknown-index', `${submission.id} runs no jobs`);
+    }
+    const files = await this.store.submissions.jobFiles(
+      submission.id,
+      index,
+      this.options.location,
+    );
+    return {
+      submission_id: submission.id,
+      index,
+      invoke: config.job_type?.invoke ?? 'per_file',
+      command: launch.command,
+      setup: launch.setup,
+      files,
+      output_patterns: config.job_type?.output_patterns ?? ['%'],
+      output_dir: this.options.outputDir(submission),
+      location: this.options.location,
+    };
+  }
+
+  async reportFiles(submission: SubmissionRecord, index: number, body: unknown) {
+    const parsed = FileReports.safeParse(body);
+    if (!parsed.success) throw badReport(parsed.error);
+    const result = await this.store.submissions.reportFiles(
+      submission.id,
+      index,
+      parsed.data.files,
+    );
+    if (result.unknown.length > 0) {
+      throw new JobRequestError(
+        'job.bad-report',
+        `files: not given to job ${index} of ${submission.id}: ${result.unknown.slice(0, 5).join(', ')}${result.unknown.length > 5 ? ', …' : ''}`,
+      );
+    }
+    return result;
+  }
+
+  async declareOutputs(submission: SubmissionRecord, index: number, body: unknown) {
+    const parsed = OutputDeclarations.safeParse(body);
+    if (!parsed.success) throw badReport(parsed.error);
+    const config = asConfig(await this.store.submissions.config(submission.id));
+    const files: Declared[] = parsed.data.files.map((f) =>
+      DeclaredFile.parse({
+        name: f.name,
+        ...(f.size === undefined ? {} : { size: f.size }),
+        ...(f.checksum === undefined ? {} : { checksum: f.checksum }),
+        metadata: {
+          ...scalarMetadata(f.metadata ?? {}),
+          ...(config.stage.software_version === undefined
+            ? {}
+            : { software_version: config.stage.software_version }),
+          [SUBMISSION_FIELD]: submission.id,
+          [STAGE_FIELD]: submission.stage,
+          [CAMPAIGN_FIELD]: submission.campaign,
+          'poms.job_index': index,
+        },
+        ...(f.parents === undefined || f.parents.length === 0 ? {} : { parents: f.parents }),
+        replicas: [{ location: this.options.location, path: f.path }],
+      }),
+    );
+    const result = await this.store.catalog.declareFiles(submission.experiment, files);
+    await this.store.submissions.recordOutputs(
+      submission.id,
+      index,
+      files.map((f) => ({ name: f.name, located: true })),
+    );
+    this.options.wake();
+    return result;
+  }
+
+  end(): void {
+    this.options.wake();
+  }
+}
+
+/** The catalog keeps text, numbers and booleans; anything else is kept as JSON text. */
+function scalarMetadata(
+  metadata: Record<string, unknown>,
+): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key.length === 0 || key.length > 100 || key.startsWith('poms.')) continue;
+    out[key] =
+      value === null || ['string', 'number', 'boolean'].includes(typeof value)
+        ? (value as string | number | boolean | null)
+        : JSON.stringify(value);
+  }
+  return out;
+}
+
+function badReport(error: z.ZodError): JobRequestError {
+  const issue = error.issues[0];
+  return new JobRequestError(
+    'job.bad-report',
+    `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+  );
+}
