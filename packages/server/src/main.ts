@@ -39,6 +39,8 @@ export interface ServerOptions extends StoreLocation {
   log?: (message: string) => void;
   /** Called after every executor cycle. */
   onCycle?: () => void;
+  /** The clock (tests move time for schedules). Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface RunningServer {
@@ -55,7 +57,7 @@ export interface RunningServer {
 const REPO_TEMPLATES = resolve(import.meta.dirname, '../../../templates');
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const clock = systemClock;
+  const clock = options.clock ?? systemClock;
   const ids = ulidIdSource();
   const store = await openStore(options, clock, ids);
   // Job folders and output files live beside the store; a memory store gets a temporary folder.

@@ -155,6 +155,8 @@ export interface NewSubmission {
   /** Files per job; jobs = ceil(files / filesPerJob), or `jobs` when there are no files. */
   readonly filesPerJob: number;
   readonly jobsWithoutFiles: number;
+  /** Runs no jobs at all (an approval gate): the files are delivered for the record only. */
+  readonly noJobs?: boolean | undefined;
   /** The frozen config (campaign revision, effective stage, rendered launch): opaque JSON. */
   readonly config: unknown;
   /**

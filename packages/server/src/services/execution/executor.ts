@@ -245,25 +245,13 @@ export class Executor {
   /** One job as the engine runs it: the job runtime, told where its submission is. */
   engineJob(submission: SubmissionRecord, config: SubmissionConfig, index: number): EngineJob {
     const { runtime } = this.options;
-    const env: Record<string, string> = {
-      ...runtime.baseEnv,
-      ...(config.launch?.environment ?? {}),
-      ...jobEnvironment({
-        campaign: submission.campaign,
-        stage: submission.stage,
-        submissionId: submission.id,
-        ...(submission.parent_id === null ? {} : { parentSubmissionId: submission.parent_id }),
-        test: submission.test,
-        launcher: submission.launcher,
-        experiment: submission.experiment,
-        campaignId: submission.campaign_id,
-        stageType: submission.stage_type,
-      }),
-      POMS_URL: runtime.url(),
-      POMS_JOB_TOKEN: jobToken(this.options.jobSecret, submission.id),
-      POMS_JOB_INDEX: String(index),
-      POMS_JOB_COUNT: String(submission.job_count),
-    };
+    const env = jobEnv(
+      runtime,
+      submission,
+      config,
+      index,
+      jobToken(this.options.jobSecret, submission.id),
+    );
     return { index, argv: [...runtime.argv], env };
   }
 
@@ -299,6 +287,47 @@ export class Executor {
   ): Promise<SubmissionRecord | undefined> {
     return applyEvent(this.store, submission, event);
   }
+}
+
+/** A job's whole environment: base, the launch setup's, ours (which wins), and the runtime's. */
+export function jobEnv(
+  runtime: JobRuntime,
+  submission: Pick<
+    SubmissionRecord,
+    | 'id'
+    | 'campaign'
+    | 'campaign_id'
+    | 'stage'
+    | 'stage_type'
+    | 'parent_id'
+    | 'test'
+    | 'launcher'
+    | 'experiment'
+    | 'job_count'
+  >,
+  config: SubmissionConfig,
+  index: number,
+  token: string,
+): Record<string, string> {
+  return {
+    ...runtime.baseEnv,
+    ...(config.launch?.environment ?? {}),
+    ...jobEnvironment({
+      campaign: submission.campaign,
+      stage: submission.stage,
+      submissionId: submission.id,
+      ...(submission.parent_id === null ? {} : { parentSubmissionId: submission.parent_id }),
+      test: submission.test,
+      launcher: submission.launcher,
+      experiment: submission.experiment,
+      campaignId: submission.campaign_id,
+      stageType: submission.stage_type,
+    }),
+    POMS_URL: runtime.url(),
+    POMS_JOB_TOKEN: token,
+    POMS_JOB_INDEX: String(index),
+    POMS_JOB_COUNT: String(submission.job_count),
+  };
 }
 
 /** Unknown never overwrites what we knew: an engine that lost sight of a job fails nothing. */

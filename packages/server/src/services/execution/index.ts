@@ -7,7 +7,8 @@ import { ControlService } from './control.ts';
 import { Executor, type JobRuntime } from './executor.ts';
 import { Finisher } from './finisher.ts';
 import { JobReportService } from './job-reports.ts';
-import { LaunchService } from './launches.ts';
+import { dryRun, type DryRunResult } from './dry-run.ts';
+import { LaunchService, type LaunchRequest } from './launches.ts';
 
 export interface ExecutionOptions {
   store: Store;
@@ -26,6 +27,8 @@ export interface ExecutionOptions {
 
 export interface Execution {
   launches: LaunchService;
+  /** What a launch would do, changing nothing. */
+  dryRun: (request: LaunchRequest) => Promise<DryRunResult>;
   executor: Executor;
   jobs: JobReportService;
   control: ControlService;
@@ -63,8 +66,11 @@ export function createExecution(options: ExecutionOptions): Execution {
     wake,
   });
   control = new ControlService({ store: options.store, launches, now, wake });
-  return { launches, executor, jobs, control };
+  const dry = (request: LaunchRequest) =>
+    dryRun(options.store, launches, options.runtime, options.location, request);
+  return { launches, executor, jobs, control, dryRun: dry };
 }
 
 export { LaunchError } from './errors.ts';
 export type { LaunchOutcome, LaunchRequest } from './launches.ts';
+export type { DryRunResult } from './dry-run.ts';

@@ -7,6 +7,7 @@
 // (per submission id) duplicates nothing.
 import {
   formatSplitSpec,
+  launchTemplateValues,
   nextSlice,
   parseSplitSpec,
   renderLaunch,
@@ -209,7 +210,8 @@ export class LaunchService {
               ? { files: input.files }
               : { none: true },
         filesPerJob: plan.config.job_type?.files_per_job ?? 1,
-        jobsWithoutFiles: plan.stage.type === 'approval' ? 0 : (plan.config.job_type?.jobs ?? 1),
+        jobsWithoutFiles: plan.config.job_type?.jobs ?? 1,
+        noJobs: plan.stage.type === 'approval',
         config,
         tokenHash: (id) => tokenHash(jobToken(this.options.jobSecret, id)),
         reason: request.reason ?? launchReason(request, plan),
@@ -357,7 +359,16 @@ export class LaunchService {
         datasetQuery: request.datasetQuery ?? text,
       };
     }
-    const resolved = await resolveStageInput(this.store.catalog, request.experiment, stage);
+    const resolved = await resolveStageInput(
+      this.store.catalog,
+      request.experiment,
+      stage,
+      launchTemplateValues(effective, stage, {
+        dataset: '',
+        experimenter: request.launcher,
+        experiment: request.experiment,
+      }),
+    );
     if (resolved.kind === 'from_parent') {
       throw new LaunchError(
         'launch.no-input',

@@ -4,6 +4,7 @@
 import type { Catalog, Query, RecoveryType } from '@poms/core';
 import { parseQuery } from '@poms/core/query';
 import type { SubmissionRecord, SubmissionRepository } from '../../ports/submissions.ts';
+import { allFileNames as allFiles } from './catalog-names.ts';
 import type { SubmissionConfig } from './config.ts';
 
 const PAGE = 10_000;
@@ -20,17 +21,6 @@ async function allLedger(ctx: RecoveryContext, id: string) {
     entries.push(...page.items);
     if (entries.length >= page.total || page.items.length === 0) return entries;
   }
-}
-
-async function allFiles(catalog: Catalog, experiment: string, query: Query): Promise<string[]> {
-  const names: string[] = [];
-  let after: string | null = null;
-  do {
-    const page = await catalog.queryFiles(experiment, query, { limit: 1000, after });
-    names.push(...page.files.map((f) => f.name));
-    after = page.next;
-  } while (after !== null);
-  return names;
 }
 
 function likeAny(patterns: readonly string[]): Query {

@@ -1,6 +1,6 @@
 // A stage's `input` as the split reads it: a query over the catalog (a dataset name becomes
 // `defname:`), a list of datasets (list split), a list of value lists (multiparam), or nothing.
-import type { Catalog, EffectiveStage, Query } from '@poms/core';
+import { substituteTemplate, type Catalog, type EffectiveStage, type Query } from '@poms/core';
 import { parseQuery } from '@poms/core/query';
 import { NotFoundError } from '../../ports/errors.ts';
 import { LaunchError } from './errors.ts';
@@ -11,16 +11,22 @@ export type ResolvedInput =
   | { kind: 'query'; query: Query; text: string }
   | { kind: 'list'; list: readonly string[] | readonly (readonly string[])[] };
 
+/**
+ * `values` are the launch's template values: `input` is launch text, so `%(name)s` is
+ * substituted and `%%` is a percent sign (a LIKE wildcard in a query is written `%%`).
+ */
 export async function resolveStageInput(
   catalog: Catalog,
   experiment: string,
   stage: EffectiveStage,
+  values: Record<string, string>,
 ): Promise<ResolvedInput> {
   const input = stage.input;
   if (Array.isArray(input)) return { kind: 'list', list: input };
   if (input === 'none') return { kind: 'none' };
   if (input === 'from_parent') return { kind: 'from_parent' };
-  return { kind: 'query', ...(await datasetOrQuery(catalog, experiment, input, 'input')) };
+  const text = substituteTemplate(input, values);
+  return { kind: 'query', ...(await datasetOrQuery(catalog, experiment, text, 'input')) };
 }
 
 /** A dataset's name means its definition; anything else must parse as a query. */

@@ -14,15 +14,19 @@ import { isUniqueViolation } from './dialect.ts';
 
 type Db = Kysely<Database>;
 
-/** One text key per scope, so that holding the same thing twice is one row. */
+/**
+ * One text key per scope, so that holding the same thing twice is one row. The parts are a JSON
+ * array (unambiguous whatever they contain), not joined with NUL: PostgreSQL text cannot hold
+ * U+0000, so every experiment or stage hold failed there ("invalid byte sequence").
+ */
 function scopeKey(scope: HoldScope): string {
   switch (scope.kind) {
     case 'global':
       return 'global';
     case 'experiment':
-      return `experiment\u0000${scope.experiment}`;
+      return JSON.stringify(['experiment', scope.experiment]);
     case 'stage':
-      return `stage\u0000${scope.experiment}\u0000${scope.campaignId}\u0000${scope.stage}`;
+      return JSON.stringify(['stage', scope.experiment, scope.campaignId, scope.stage]);
   }
 }
 

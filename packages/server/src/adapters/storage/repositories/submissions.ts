@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import {
   type Clock,
@@ -76,6 +77,11 @@ function toSubmission(row: SubmissionRow): SubmissionRecord {
     updated_at: row.updated_at,
     status_at: row.status_at,
   };
+}
+
+/** UTF-8 byte order: the order of the name columns on both stores. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
@@ -167,11 +173,13 @@ export class KyselySubmissionRepository implements SubmissionRepository {
     const files = await this.insertLedger(trx, id, input, now);
     // A generator's launch has no files and runs its job type's `jobs`; an empty slice runs none.
     const jobCount =
-      files > 0
-        ? Math.ceil(files / input.filesPerJob)
-        : 'none' in input.ledger
-          ? input.jobsWithoutFiles
-          : 0;
+      input.noJobs === true
+        ? 0
+        : files > 0
+          ? Math.ceil(files / input.filesPerJob)
+          : 'none' in input.ledger
+            ? input.jobsWithoutFiles
+            : 0;
     const jobRows = Array.from({ length: jobCount }, (_, idx) => ({
       submission_id: id,
       idx,
@@ -209,7 +217,10 @@ export class KyselySubmissionRepository implements SubmissionRepository {
         .execute();
       fileIds = rows.map((r) => r.file);
     } else {
-      const names = [...new Set(source.files)].sort();
+      // Byte order, as the name columns sort (collate "C"/binary) and as snapshots number files:
+      // the default sort compares UTF-16 code units and puts astral characters (emoji) before
+      // U+E000..U+FFFF, which numbered such files to other jobs than a snapshot of them would.
+      const names = [...new Set(source.files)].sort(byteOrder);
       fileIds = [];
       const found = new Map<string, FileRowId>();
       for (const part of chunks(names)) {
@@ -701,10 +712,11 @@ export class KyselySubmissionRepository implements SubmissionRepository {
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('l.submission_id', '=', id)
       .where('l.state', '=', 'consumed')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('file_parents as fp')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('file_parents as fp')
               .innerJoin('outputs as o', 'o.file', 'fp.child')
               .select('fp.child')
               .whereRef('fp.parent', '=', 'l.file')
