@@ -2,9 +2,14 @@
 // code instead of exiting, so tests can run the CLI in-process.
 import { Command, CommanderError } from 'commander';
 import { campaignCommands } from './commands/campaign.ts';
+import { controlCommands } from './commands/control.ts';
+import { demoCommand } from './commands/demo.ts';
 import { fileCommands } from './commands/files.ts';
+import { launchCommands } from './commands/launch.ts';
+import { scheduleCommands } from './commands/schedule.ts';
 import { splitCommands } from './commands/split.ts';
 import { startCommand } from './commands/start.ts';
+import { submissionCommands } from './commands/submissions.ts';
 import { EXIT_PROBLEMS, EXIT_USAGE, UsageError, processIo, type Io } from './output.ts';
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
@@ -24,6 +29,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   startCommand(program, io);
   splitCommands(program, io, runAsync);
   fileCommands(program, io, runAsync);
+  launchCommands(program, io, runAsync);
+  submissionCommands(program, io, runAsync);
+  controlCommands(program, io, runAsync);
+  scheduleCommands(program, io, runAsync);
+  demoCommand(program, io, runAsync);
   for (const command of program.commands) command.exitOverride();
   for (const command of program.commands.flatMap((c) => c.commands)) command.exitOverride();
   try {

@@ -100,6 +100,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       port: options.port ?? 8080,
       host: options.host ?? '127.0.0.1',
     });
+    if (!temporary) writeServerFile(dataDir, url);
     if (options.execute ?? true) execution.executor.start();
     return {
       url,
@@ -114,12 +115,65 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         engine.close();
         await store.close();
         if (temporary) rmSync(dataDir, { recursive: true, force: true });
+        else removeServerFile(dataDir);
       },
     };
   } catch (error) {
     engine.close();
     await store.close();
     throw error;
+  }
+}
+
+/**
+ * The data folder's local side without a server: the store and the execution services, for CLI
+ * commands. Launches are recorded (New) and engine actions are recorded as requests; the server
+ * running on the folder carries them out (at once if it runs, else when it starts).
+ */
+export async function openLocal(
+  options: StoreLocation & { templatesDir?: string },
+): Promise<{ store: Store; execution: Execution; dataDir: string; close(): Promise<void> }> {
+  const clock = systemClock;
+  const store = await openStore(options, clock);
+  const dataDir = resolve(options.dataDir ?? '.poms-data');
+  const templatesDir = options.templatesDir ?? REPO_TEMPLATES;
+  const execution = createExecution({
+    store,
+    engines: {},
+    runtime: {
+      argv: [process.execPath, JOB_RUNTIME],
+      url: () => runningServer(dataDir)?.url ?? '(the server running on this data folder)',
+      baseEnv: jobBaseEnvironment(templatesDir),
+    },
+    jobSecret: options.postgresUrl || options.memory ? randomBytes(32) : jobSecret({}, dataDir),
+    outputDir: (s) => join(dataDir, 'files', s.experiment, s.campaign, s.stage),
+    location: LOCAL_LOCATION,
+    now: () => clock.now(),
+  });
+  return { store, execution, dataDir, close: () => store.close() };
+}
+
+const SERVER_FILE = 'server.json';
+
+function writeServerFile(dataDir: string, url: string): void {
+  writeFileSync(join(dataDir, SERVER_FILE), JSON.stringify({ pid: process.pid, url }) + '\n');
+}
+
+function removeServerFile(dataDir: string): void {
+  rmSync(join(dataDir, SERVER_FILE), { force: true });
+}
+
+/** The server running on a data folder, if one is (its process is alive). */
+export function runningServer(dataDir: string): { pid: number; url: string } | undefined {
+  try {
+    const info = JSON.parse(readFileSync(join(resolve(dataDir), SERVER_FILE), 'utf8')) as {
+      pid: number;
+      url: string;
+    };
+    process.kill(info.pid, 0);
+    return info;
+  } catch {
+    return undefined;
   }
 }
 

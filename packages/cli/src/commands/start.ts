@@ -1,6 +1,7 @@
 // `poms start`: the server with its demo campaigns on the embedded store, until Ctrl-C.
 import type { Command } from 'commander';
 import { loadServer } from '../lazy.ts';
+import { DEMO_CAMPAIGN, DEMO_EXPERIMENT } from './demo.ts';
 import { UsageError, type Io } from '../output.ts';
 
 interface StartOptions {
@@ -33,10 +34,28 @@ export function startCommand(program: Command, io: Io): void {
         ...(opts.postgres ? { postgresUrl: opts.postgres } : {}),
         demo: opts.demo,
       });
-      io.err(`POMS listening on ${server.url} (store: ${server.store.kind})`);
+      io.err(
+        `POMS listening on ${server.url} (store: ${server.store.kind}, data: ${server.dataDir})`,
+      );
       if (server.demoCampaigns.length > 0) {
         io.err(`demo experiment seeded with: ${server.demoCampaigns.join(', ')}`);
       }
+      // A fresh data folder shows the system at work: the demo campaign runs at once.
+      if (server.demoCampaigns.includes(DEMO_CAMPAIGN)) {
+        const outcome = await server.execution.launches.launch({
+          experiment: DEMO_EXPERIMENT,
+          campaign: DEMO_CAMPAIGN,
+          stage: 'generate',
+          launcher: 'demo',
+          reason: 'first start: the demo campaign',
+        });
+        if (outcome.kind === 'launched') {
+          io.err(
+            `demo campaign ${DEMO_CAMPAIGN} launched (experiment ${DEMO_EXPERIMENT}, as user demo): follow it with \`poms status --data ${server.dataDir}\``,
+          );
+        }
+      }
+      io.err('no login yet: this server trusts every caller, so keep it on loopback (the default)');
       io.err(`health: ${server.url}/api/v1/health`);
       await new Promise<void>((resolve) => {
         const stop = () => {

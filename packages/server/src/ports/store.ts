@@ -10,7 +10,10 @@
  */
 import type { CampaignId, Catalog, Clock, IdSource } from '@poms/core';
 import type { ControlRepository } from './control.ts';
+import type { CursorPage, OffsetPage } from './pages.ts';
 import type { SubmissionRepository } from './submissions.ts';
+
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CursorPage, type OffsetPage } from './pages.ts';
 
 /** Short lowercase id of an experiment, used in URLs and paths. */
 export { EXPERIMENT_NAME_PATTERN } from '@poms/core';
@@ -18,8 +21,6 @@ export { EXPERIMENT_NAME_PATTERN } from '@poms/core';
 export const CAMPAIGN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Longest campaign text accepted, in UTF-16 code units. */
 export const MAX_CAMPAIGN_TEXT_LENGTH = 16 * 1024 * 1024;
-export const MAX_PAGE_SIZE = 1000;
-export const DEFAULT_PAGE_SIZE = 50;
 
 export interface StoreDeps {
   readonly clock: Clock;
@@ -158,24 +159,10 @@ export interface CampaignListOptions {
   readonly activeOnly?: boolean | undefined;
 }
 
-/** A page of a keyset-paginated list, ordered by name (byte order). */
-export interface CursorPage<T> {
-  readonly items: T[];
-  /** Pass as `cursor` to get the next page; null on the last page. */
-  readonly next_cursor: string | null;
-  /** How many items match the filters over all pages. */
-  readonly total: number;
-}
-
 export interface RevisionListOptions {
   /** 1..MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE. */
   readonly limit?: number | undefined;
   readonly offset?: number | undefined;
-}
-
-export interface OffsetPage<T> {
-  readonly items: T[];
-  readonly total: number;
 }
 
 export interface CampaignRepository {

@@ -13,7 +13,7 @@
  *   index), so concurrent pollers cannot deadlock (POMS-REFERENCE §10).
  */
 import type { Engine, JobState, RecoveryType, StageType, SubmissionStatus } from '@poms/core';
-import type { OffsetPage } from './store.ts';
+import type { OffsetPage } from './pages.ts';
 
 export const LEDGER_STATES = ['delivered', 'consumed', 'failed', 'skipped'] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];

@@ -78,13 +78,21 @@ describe('sqlite store file', () => {
         'file_metadata',
         'file_parents',
         'files',
+        'held_launches',
+        'holds',
+        'jobs',
         'kysely_migration',
         'kysely_migration_lock',
+        'ledger',
+        'outputs',
         'replicas',
+        'schedules',
         'snapshot_files',
         'snapshots',
         'split_slices',
         'split_states',
+        'submission_history',
+        'submissions',
       ]);
     } finally {
       raw.close();

@@ -16,9 +16,9 @@ import type {
   HoldScope,
   ScheduleRecord,
 } from '../../ports/control.ts';
-import type { Store } from '../../ports/store.ts';
+import type { CampaignRecord, Store } from '../../ports/store.ts';
 import type { JobRequest, SubmissionRecord } from '../../ports/submissions.ts';
-import { asConfig } from './config.ts';
+import { asConfig, effectiveOf } from './config.ts';
 import { LaunchError } from './errors.ts';
 import type { LaunchOutcome, LaunchRequest, LaunchService } from './launches.ts';
 import { recoveryFiles } from './recovery.ts';
@@ -52,6 +52,17 @@ const LIVE: readonly SubmissionStatus[] = [
   'Awaiting Approval',
   'Approved',
 ];
+
+/** A stage the campaign has now; a typo names nothing and is said so, not silently ignored. */
+function requireStage(campaign: CampaignRecord, stage: string): void {
+  const stages = effectiveOf(campaign.model).stages.map((s) => s.name);
+  if (!stages.includes(stage)) {
+    throw new LaunchError(
+      'launch.unknown-stage',
+      `campaign ${campaign.name} has no stage '${stage}' (stages: ${stages.join(', ')})`,
+    );
+  }
+}
 
 export class ControlService {
   constructor(private readonly options: ControlServiceOptions) {}
@@ -152,6 +163,7 @@ export class ControlService {
   private async targets(target: JobTarget): Promise<SubmissionRecord[]> {
     if (target.kind === 'submission') return [await this.store.submissions.get(target.id)];
     const campaign = await this.store.campaigns.get(target.experiment, target.campaign);
+    if (target.kind === 'stage') requireStage(campaign, target.stage);
     const page = await this.store.submissions.list({
       experiment: target.experiment,
       campaignId: campaign.id,
@@ -260,6 +272,7 @@ export class ControlService {
       );
     }
     const campaign = await this.store.campaigns.get(input.experiment, input.campaign);
+    requireStage(campaign, input.stage);
     const next = nextRuns(parsed.cron, this.options.now(), input.timezone, 1)[0];
     const record = await this.store.control.setSchedule({
       experiment: input.experiment,

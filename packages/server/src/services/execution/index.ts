@@ -37,9 +37,9 @@ export interface Execution {
 export function createExecution(options: ExecutionOptions): Execution {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => undefined);
-  let executor: Executor | undefined;
-  let control: ControlService | undefined;
-  const wake = () => executor?.wake();
+  // The services wake the executor and the executor runs the scheduler: closures, called only
+  // after all of them exist.
+  const wake = () => executor.wake();
   const launches = new LaunchService({
     store: options.store,
     jobSecret: options.jobSecret,
@@ -47,7 +47,7 @@ export function createExecution(options: ExecutionOptions): Execution {
     onRecorded: wake,
   });
   const finisher = new Finisher({ store: options.store, launches, log });
-  executor = new Executor({
+  const executor: Executor = new Executor({
     store: options.store,
     engines: options.engines,
     finisher,
@@ -57,7 +57,7 @@ export function createExecution(options: ExecutionOptions): Execution {
     log,
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     ...(options.onCycle === undefined ? {} : { onCycle: options.onCycle }),
-    beforeCycle: () => control?.runDueSchedules() ?? Promise.resolve(),
+    beforeCycle: () => control.runDueSchedules(),
   });
   const jobs = new JobReportService({
     store: options.store,
@@ -65,7 +65,7 @@ export function createExecution(options: ExecutionOptions): Execution {
     location: options.location,
     wake,
   });
-  control = new ControlService({ store: options.store, launches, now, wake });
+  const control = new ControlService({ store: options.store, launches, now, wake });
   const dry = (request: LaunchRequest) =>
     dryRun(options.store, launches, options.runtime, options.location, request);
   return { launches, executor, jobs, control, dryRun: dry };

@@ -9,7 +9,7 @@ import {
   type SubmissionStatus,
 } from '@poms/core';
 import { InvalidArgumentError, NotFoundError } from '../../../ports/errors.ts';
-import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type OffsetPage } from '../../../ports/store.ts';
+import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type OffsetPage } from '../../../ports/pages.ts';
 import type {
   ActiveJob,
   FileReport,

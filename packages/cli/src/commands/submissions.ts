@@ -1,0 +1,385 @@
+// `poms status`, `poms submissions`, `poms submission ID`: what the data folder's submissions are
+// doing, read from the store (nothing changes).
+import type { Command } from 'commander';
+import { SUBMISSION_STATUSES, type SubmissionStatus } from '@poms/core';
+import type { LedgerEntry, SubmissionRecord } from '@poms/server';
+import { loadServer } from '../lazy.ts';
+import {
+  allCampaigns,
+  localOptions,
+  parseCampaignRef,
+  stageNames,
+  table,
+  when,
+  wholeNumber,
+  withLocal,
+  type Local,
+  type LocalOptions,
+  type RunAsync,
+} from '../local.ts';
+import { EXIT_OK, UsageError, printJson, type Io } from '../output.ts';
+
+interface ListOptions extends LocalOptions {
+  status?: string;
+  limit: string;
+  offset: string;
+}
+
+export function submissionCommands(program: Command, io: Io, runAsync: RunAsync): void {
+  localOptions(program.command('status'))
+    .description('per stage: submissions by status, the latest one, holds and queued launches')
+    .argument('[campaign]', 'one campaign (default: every campaign of the experiment)')
+    .action((campaign: string | undefined, opts: LocalOptions) =>
+      runAsync(() => status(io, campaign, opts)),
+    );
+
+  localOptions(program.command('submissions'))
+    .description('list submissions, newest first')
+    .argument('[campaign/stage]', 'CAMPAIGN or CAMPAIGN/STAGE (default: the whole experiment)')
+    .option('--status <list>', 'only these statuses, comma-separated (e.g. New,Running)')
+    .option('--limit <n>', 'at most this many (1-1000)', '50')
+    .option('--offset <n>', 'skip this many', '0')
+    .action((ref: string | undefined, opts: ListOptions) =>
+      runAsync(() => submissions(io, ref, opts)),
+    );
+
+  localOptions(program.command('submission'))
+    .description('everything about one submission: history, jobs, links, files')
+    .argument('<id>', 'the submission (sub_…)')
+    .option('--files', 'list every input file with its state (default: the first 20)')
+    .action((id: string, opts: LocalOptions & { files?: boolean }) =>
+      runAsync(() => submission(io, id, opts)),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// poms status
+
+async function status(io: Io, only: string | undefined, opts: LocalOptions): Promise<number> {
+  if (only !== undefined && (only === '' || only.includes('/'))) {
+    throw new UsageError(`status takes a CAMPAIGN name, not '${only}'`);
+  }
+  const { runningServer } = await loadServer();
+  return withLocal(io, opts, async (local) => {
+    const { store, experiment } = local;
+    const server = runningServer(local.dataDir) ?? null;
+    const campaigns =
+      only === undefined
+        ? await allCampaigns(store, experiment)
+        : [await store.campaigns.get(experiment, only)];
+    const holds = await store.control.holds(experiment);
+    const queued = await local.execution.control.heldLaunches(experiment);
+    const report = [];
+    for (const summary of campaigns) {
+      const campaign = await store.campaigns.get(experiment, summary.name);
+      const stages = [];
+      for (const stage of stageNames(campaign.model)) {
+        const base = { experiment, campaignId: campaign.id, stage };
+        const counts: Partial<Record<SubmissionStatus, number>> = {};
+        for (const s of SUBMISSION_STATUSES) {
+          const { total } = await store.submissions.list({ ...base, statuses: [s], limit: 1 });
+          if (total > 0) counts[s] = total;
+        }
+        const latest = (await store.submissions.list({ ...base, limit: 1 })).items[0];
+        stages.push({
+          name: stage,
+          counts,
+          latest: latest ? { id: latest.id, status: latest.status } : null,
+        });
+      }
+      report.push({
+        name: campaign.name,
+        stages,
+        holds: holds.filter((h) => h.scope.kind === 'stage' && h.scope.campaignId === campaign.id),
+        held_launches: queued.filter((q) => q.campaign_id === campaign.id),
+      });
+    }
+    const general = holds.filter((h) => h.scope.kind !== 'stage');
+    if (local.json) {
+      printJson(io, {
+        data_dir: local.dataDir,
+        server,
+        experiment,
+        holds: general,
+        campaigns: report,
+      });
+      return EXIT_OK;
+    }
+    const lines: string[] = [
+      server
+        ? `server: running on ${local.dataDir} (pid ${server.pid}, ${server.url})`
+        : `server: none running on ${local.dataDir} (launches wait for \`poms start\`)`,
+    ];
+    for (const hold of general) {
+      const what = hold.scope.kind === 'global' ? 'every launch' : `experiment ${experiment}`;
+      lines.push(
+        `hold: ${what} held by ${hold.by} since ${when(hold.created_at)}${because(hold.reason)}`,
+      );
+    }
+    if (report.length === 0) lines.push(`experiment ${experiment} has no campaigns`);
+    for (const c of report) {
+      lines.push('', `campaign ${c.name}`);
+      const rows = c.stages.map((s) => [
+        s.name,
+        Object.entries(s.counts)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ') || '-',
+        s.latest ? `${s.latest.id} ${s.latest.status}` : '-',
+      ]);
+      lines.push(indent(table(['STAGE', 'SUBMISSIONS', 'LATEST'], rows)));
+      for (const hold of c.holds) {
+        const stage = hold.scope.kind === 'stage' ? hold.scope.stage : '';
+        lines.push(
+          `  hold: ${stage} held by ${hold.by} since ${when(hold.created_at)}${because(hold.reason)}`,
+        );
+      }
+      for (const q of c.held_launches) {
+        lines.push(`  queued: ${q.id} ${q.stage} by ${q.by} at ${when(q.created_at)}`);
+      }
+    }
+    io.out(lines.join('\n'));
+    return EXIT_OK;
+  });
+}
+
+function because(reason: string | null): string {
+  return reason ? `: ${reason}` : '';
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// poms submissions
+
+/** `New,running,awaiting approval` → the statuses, matched without case, spaces or dashes. */
+export function parseStatuses(text: string): SubmissionStatus[] {
+  const key = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
+  return text.split(',').map((word) => {
+    const found = SUBMISSION_STATUSES.find((s) => key(s) === key(word));
+    if (found === undefined) {
+      throw new UsageError(
+        `--status: '${word.trim()}' is not a status (${SUBMISSION_STATUSES.join(', ')})`,
+      );
+    }
+    return found;
+  });
+}
+
+async function submissions(io: Io, ref: string | undefined, opts: ListOptions): Promise<number> {
+  const where = ref === undefined ? undefined : parseCampaignRef(ref);
+  const statuses = opts.status === undefined ? undefined : parseStatuses(opts.status);
+  const limit = wholeNumber('--limit', opts.limit, 1, 1000);
+  const offset = wholeNumber('--offset', opts.offset, 0);
+  return withLocal(io, opts, async (local) => {
+    const campaign =
+      where === undefined
+        ? undefined
+        : await local.store.campaigns.get(local.experiment, where.campaign);
+    const page = await local.store.submissions.list({
+      experiment: local.experiment,
+      ...(campaign ? { campaignId: campaign.id } : {}),
+      ...(where?.stage === undefined ? {} : { stage: where.stage }),
+      ...(statuses ? { statuses } : {}),
+      limit,
+      offset,
+    });
+    if (local.json) {
+      printJson(io, page);
+      return EXIT_OK;
+    }
+    if (page.items.length > 0) {
+      io.out(
+        table(
+          ['ID', 'CAMPAIGN', 'STAGE', 'STATUS', 'ORIGIN', 'TEST', 'JOBS', 'FILES', 'CREATED'],
+          page.items.map((s) => [
+            s.id,
+            s.campaign,
+            s.stage,
+            s.status,
+            s.origin,
+            s.test ? 'test' : '-',
+            String(s.job_count),
+            String(s.file_count),
+            when(s.created_at),
+          ]),
+        ),
+      );
+    }
+    const shown =
+      page.items.length === 0
+        ? `0 of ${page.total}`
+        : `${offset + 1}-${offset + page.items.length} of ${page.total}`;
+    io.out(`${shown} submissions`);
+    return EXIT_OK;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// poms submission ID
+
+async function submission(
+  io: Io,
+  id: string,
+  opts: LocalOptions & { files?: boolean },
+): Promise<number> {
+  return withLocal(io, opts, async (local) => {
+    const { store } = local;
+    const s = await store.submissions.get(id);
+    const [statistics, history, jobs, children, ledger] = await Promise.all([
+      store.submissions.statistics(id),
+      store.submissions.history(id),
+      store.submissions.jobs(id),
+      childrenOf(local, s),
+      ledgerOf(local, id, opts.files === true),
+    ]);
+    if (local.json) {
+      printJson(io, {
+        submission: s,
+        statistics,
+        history,
+        jobs,
+        children: children.map((c) => ({
+          id: c.id,
+          stage: c.stage,
+          origin: c.origin,
+          status: c.status,
+        })),
+        ledger,
+      });
+      return EXIT_OK;
+    }
+    const lines: string[] = [`${s.id}: ${s.campaign}/${s.stage} ${s.status}`];
+    const fields: [string, string][] = [
+      ['experiment', s.experiment],
+      ['campaign', `${s.campaign} (revision ${s.campaign_revision})`],
+      ['stage', `${s.stage} (${s.stage_type})`],
+      [
+        'status',
+        `${s.status}${s.held_by_person ? ' (held by a person)' : ''} since ${when(s.status_at)}`,
+      ],
+      ['origin', s.origin],
+      ['test', s.test ? 'yes' : 'no'],
+      ['launcher', s.launcher],
+      ['engine', `${s.engine}${s.batch_id ? ` (batch ${s.batch_id})` : ''}`],
+      ['jobs', String(s.job_count)],
+      ['files', String(s.file_count)],
+      ['input', s.input_query ?? '-'],
+      ['dataset', s.dataset_query ?? '-'],
+      ['parameter', s.parameter ?? '-'],
+      ['split slice', s.split_seq === null ? '-' : String(s.split_seq)],
+      ['recovery', s.recovery_type ? `${s.recovery_type} (step ${s.recovery_step ?? '-'})` : '-'],
+      ['launch key', s.launch_key ?? '-'],
+      ['created', when(s.created_at)],
+      ['updated', when(s.updated_at)],
+    ];
+    lines.push(...fields.map(([k, v]) => `  ${(k + ':').padEnd(13)}${v}`));
+
+    lines.push('', 'links');
+    lines.push(`  parent:      ${s.parent_id ?? '-'}`);
+    lines.push(
+      `  chain root:  ${s.chain_root_id}${s.chain_done_at ? ` (done ${when(s.chain_done_at)})` : ''}`,
+    );
+    lines.push(`  upstream:    ${s.upstream_ids.length > 0 ? s.upstream_ids.join(', ') : '-'}`);
+    lines.push(
+      `  children:    ${children.length > 0 ? children.map((c) => `${c.id} (${c.origin}, ${c.stage}, ${c.status})`).join(', ') : '-'}`,
+    );
+
+    const st = statistics;
+    lines.push('', 'file statistics');
+    lines.push(
+      `  submitted ${st.submitted}, delivered ${st.delivered}, consumed ${st.consumed}, failed ${st.failed}, skipped ${st.skipped}, unknown ${st.unknown}`,
+    );
+    lines.push(
+      `  with outputs ${st.with_outputs}, with located outputs ${st.with_located_outputs}, pending ${st.pending}; outputs ${st.outputs} (${st.located_outputs} located)`,
+    );
+
+    lines.push('', 'history');
+    lines.push(
+      indent(
+        table(
+          ['TIME', 'STATUS', 'BY', 'REASON'],
+          history.map((h) => [when(h.at), h.status, h.by ?? '-', h.reason]),
+        ),
+      ),
+    );
+
+    lines.push('', 'jobs');
+    if (jobs.length === 0) lines.push('  (none)');
+    else
+      lines.push(
+        indent(
+          table(
+            ['INDEX', 'STATE', 'EXIT', 'WALL', 'CPU', 'MAX RSS', 'HOST', 'REQUEST'],
+            jobs.map((j) => [
+              String(j.index),
+              j.state,
+              j.exit_code === null ? (j.signal ?? '-') : String(j.exit_code),
+              seconds(j.wall_s),
+              seconds(j.cpu_s),
+              j.max_rss_kb === null ? '-' : `${Math.round(j.max_rss_kb / 1024)} MiB`,
+              j.host ?? '-',
+              j.request ?? '-',
+            ]),
+          ),
+        ),
+      );
+
+    lines.push(
+      '',
+      ledger.total === 0 ? 'files: none' : `files (${ledger.items.length} of ${ledger.total})`,
+    );
+    if (ledger.items.length > 0) {
+      lines.push(
+        indent(
+          table(
+            ['FILE', 'JOB', 'STATE', 'REASON'],
+            ledger.items.map((e) => [e.file, String(e.job_index), e.state, e.reason ?? '']),
+          ),
+        ),
+      );
+    }
+    if (ledger.items.length < ledger.total) lines.push('  (--files lists them all)');
+    io.out(lines.join('\n'));
+    return EXIT_OK;
+  });
+}
+
+/** Submissions whose parent is this one: its recoveries and the launches that follow it. */
+async function childrenOf(local: Local, s: SubmissionRecord): Promise<SubmissionRecord[]> {
+  const out: SubmissionRecord[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await local.store.submissions.list({
+      experiment: s.experiment,
+      campaignId: s.campaign_id,
+      limit: 1000,
+      offset,
+    });
+    out.push(...page.items.filter((c) => c.parent_id === s.id));
+    if (offset + page.items.length >= page.total || page.items.length === 0) break;
+  }
+  return out.reverse();
+}
+
+async function ledgerOf(
+  local: Local,
+  id: string,
+  all: boolean,
+): Promise<{ items: LedgerEntry[]; total: number }> {
+  if (!all) return local.store.submissions.ledger(id, { limit: 20 });
+  const items: LedgerEntry[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await local.store.submissions.ledger(id, { limit: 1000, offset });
+    items.push(...page.items);
+    if (items.length >= page.total || page.items.length === 0) return { items, total: page.total };
+  }
+}
+
+function seconds(value: number | null): string {
+  if (value === null) return '-';
+  return value < 100 ? `${value.toFixed(1)}s` : `${Math.round(value)}s`;
+}
