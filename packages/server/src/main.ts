@@ -221,6 +221,8 @@ export interface StoreLocation {
   dataDir?: string;
   /** PostgreSQL connection string; wins over dataDir. */
   postgresUrl?: string;
+  /** PostgreSQL: keep the tables in this schema (created if absent). Default: the search path's. */
+  postgresSchema?: string;
   /** A private in-memory store (previews, tests): nothing is kept. */
   memory?: boolean;
 }
@@ -232,7 +234,12 @@ export function openStore(
   ids: IdSource = ulidIdSource(),
 ): Promise<Store> {
   if (location.postgresUrl) {
-    return openPostgresStore({ connectionString: location.postgresUrl, clock, ids });
+    return openPostgresStore({
+      connectionString: location.postgresUrl,
+      schema: location.postgresSchema,
+      clock,
+      ids,
+    });
   }
   if (location.memory) return openSqliteStore({ file: ':memory:', clock, ids });
   const dataDir = resolve(location.dataDir ?? '.poms-data');

@@ -63,7 +63,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(options: { clock?: Clock } = {}): Promise<Harness> {
+export async function harness(
+  options: { clock?: Clock; postgres?: { url: string; schema: string } } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'poms-exec-'));
   const bin = join(dir, 'bin');
   const inputs = join(dir, 'inputs');
@@ -82,6 +84,9 @@ export async function harness(options: { clock?: Clock } = {}): Promise<Harness>
     localSlots: 4,
     log: (m) => logs.push(m),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.postgres === undefined
+      ? {}
+      : { postgresUrl: options.postgres.url, postgresSchema: options.postgres.schema }),
   });
   await server.store.experiments.create({ name: EXPERIMENT, display_name: 'Test experiment' });
   const campaigns = new CampaignService(server.store);

@@ -186,7 +186,22 @@ export class Executor {
     if (current.status === 'New' || current.status === 'LaunchFailed') {
       current = (await this.submit(current)) ?? current;
     }
-    const jobs = await this.store.submissions.jobs(current.id);
+    let jobs = await this.store.submissions.jobs(current.id);
+    if (current.status === 'Cancelled' || current.status === 'Removed') {
+      // Jobs never given to an engine will never run: they end with their submission.
+      const pending = jobs.filter((j) => j.state === 'pending');
+      if (pending.length > 0) {
+        await this.store.submissions.updateJobs(
+          pending.map((j) => ({
+            submissionId: j.submission_id,
+            index: j.index,
+            state: 'cancelled' as const,
+            reason: `never submitted: the submission is ${current.status}`,
+          })),
+        );
+        jobs = await this.store.submissions.jobs(current.id);
+      }
+    }
     if (['Idle', 'Running', 'Held', 'New', 'LaunchFailed', 'Completed'].includes(current.status)) {
       current = (await this.apply(current, { kind: 'jobs', counts: countJobs(jobs) })) ?? current;
     }

@@ -2,6 +2,7 @@
 // setup, input files with where to read them), reports each file consumed or failed, declares
 // the outputs it found (into the catalog, with parents, checksum and replica), and says when it
 // ends. Every call carries the submission's job token, which reaches only that submission.
+import { resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { DeclaredFile, FileName, type DeclaredFile as Declared } from '@poms/core';
 import { NotFoundError } from '../../ports/errors.ts';
@@ -154,6 +155,17 @@ export class JobReportService {
     const parsed = OutputDeclarations.safeParse(body);
     if (!parsed.success) throw badReport(parsed.error);
     const config = asConfig(await this.store.submissions.config(submission.id));
+    // A job registers replicas only inside its own output folder: never a path elsewhere on the
+    // server's disk, which later jobs would then be handed as input.
+    const outputDir = resolve(this.options.outputDir(submission)) + sep;
+    for (const [i, f] of parsed.data.files.entries()) {
+      if (!resolve(f.path).startsWith(outputDir) || resolve(f.path) !== f.path) {
+        throw new JobRequestError(
+          'job.bad-report',
+          `files.${i}.path: outputs are copied into ${outputDir} (the spec's output_dir), not ${f.path}`,
+        );
+      }
+    }
     const files: Declared[] = parsed.data.files.map((f) =>
       DeclaredFile.parse({
         name: f.name,
