@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // node:test's describe/it return promises that the runner itself awaits.
-    files: ['**/*.test.ts', '**/*.conformance.ts', '**/*-testing.ts'],
+    files: ['**/*.test.ts', '**/*.conformance.ts', '**/*.scenarios.ts', '**/*-testing.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },
   },
 );
