@@ -10,6 +10,7 @@ interface StartOptions {
   data?: string;
   demo: boolean;
   postgres?: string;
+  slots?: string;
 }
 
 export function startCommand(program: Command, io: Io): void {
@@ -21,10 +22,15 @@ export function startCommand(program: Command, io: Io): void {
     .option('--data <dir>', 'folder of the embedded store', process.env.POMS_DATA)
     .option('--postgres <url>', 'use PostgreSQL instead of SQLite', process.env.POMS_POSTGRES_URL)
     .option('--no-demo', 'do not seed the demo experiment')
+    .option('--slots <n>', 'jobs the local engine runs at once (default: the number of CPUs)')
     .action(async (opts: StartOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UsageError(`--port must be a port number (0-65535), not '${opts.port}'`);
+      }
+      const slots = opts.slots === undefined ? undefined : Number(opts.slots);
+      if (slots !== undefined && (!Number.isInteger(slots) || slots < 1)) {
+        throw new UsageError(`--slots must be a whole number ≥ 1, not '${opts.slots}'`);
       }
       const { startServer } = await loadServer();
       const server = await startServer({
@@ -33,6 +39,8 @@ export function startCommand(program: Command, io: Io): void {
         ...(opts.data ? { dataDir: opts.data } : {}),
         ...(opts.postgres ? { postgresUrl: opts.postgres } : {}),
         demo: opts.demo,
+        ...(slots === undefined ? {} : { localSlots: slots }),
+        log: (line) => io.err(line),
       });
       io.err(
         `POMS listening on ${server.url} (store: ${server.store.kind}, data: ${server.dataDir})`,
