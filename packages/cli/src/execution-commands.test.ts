@@ -108,11 +108,16 @@ describe('poms launch', () => {
     assert.equal(json.history.length, 1);
   });
 
-  it('refuses a target that is not CAMPAIGN/STAGE, and an unknown stage', async () => {
+  it("launches a campaign's lead stages; refuses a bad target and an unknown stage", async () => {
     const { poms } = freshData();
-    const bad = await poms('launch', 'toy_z_chain');
+    const whole = await poms('launch', 'toy_z_chain');
+    assert.equal(whole.code, 0, whole.err);
+    assert.match(whole.out, /^toy_z_chain\/generate:\nlaunched sub_\w+ \(generate, 4 jobs/);
+    const dry = await poms('launch', 'toy_z_chain', '--dry-run');
+    assert.equal(dry.code, 2);
+    assert.match(dry.err, /need a stage: CAMPAIGN\/STAGE/);
+    const bad = await poms('launch', 'toy_z_chain/generate/x');
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /expected CAMPAIGN\/STAGE, not 'toy_z_chain'/);
     const override = await poms('launch', 'toy_z_chain/generate', '-O', 'novalue');
     assert.equal(override.code, 2);
     const unknown = await poms('launch', 'toy_z_chain/nope');

@@ -18,14 +18,21 @@ import { EXIT_OK, EXIT_PROBLEMS, UsageError, printJson, type Io } from '../outpu
 interface LaunchOptions extends LocalOptions {
   test?: boolean;
   dryRun?: boolean;
+  dataset?: string;
   override: string[];
 }
 
 export function launchCommands(program: Command, io: Io, runAsync: RunAsync): void {
   localOptions(program.command('launch'))
-    .description('launch a stage: record a New submission that the server submits')
-    .argument('<campaign/stage>')
+    .description(
+      'launch a stage (or, given a campaign alone, its lead stages): record New submissions that the server submits',
+    )
+    .argument('<campaign/stage>', 'CAMPAIGN/STAGE, or CAMPAIGN for its lead stages')
     .option('--test', 'a test launch')
+    .option(
+      '--dataset <name-or-query>',
+      "launch with this dataset instead of the split's next slice",
+    )
     .option('--dry-run', 'print what the launch would do (slice, jobs, commands), changing nothing')
     .option(
       '-O, --override <KEY=VALUE>',
@@ -54,6 +61,7 @@ export function parseOverride(text: string): [string, string] {
 }
 
 async function launch(io: Io, ref: string, opts: LaunchOptions): Promise<number> {
+  if (!ref.includes('/')) return launchCampaign(io, ref, opts);
   const { campaign, stage } = parseStageRef(ref);
   const overrides = opts.override.map(parseOverride);
   return withLocal(io, opts, async (local) => {
@@ -64,6 +72,7 @@ async function launch(io: Io, ref: string, opts: LaunchOptions): Promise<number>
       launcher: local.by,
       ...(opts.test ? { test: true } : {}),
       ...(overrides.length > 0 ? { overrides } : {}),
+      ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
     };
     if (opts.dryRun) {
       const result = await local.execution.dryRun(request);
@@ -78,6 +87,33 @@ async function launch(io: Io, ref: string, opts: LaunchOptions): Promise<number>
       return outcome.kind === 'nothing' ? EXIT_PROBLEMS : EXIT_OK;
     }
     return printOutcome(io, outcome);
+  });
+}
+
+/** `poms launch CAMPAIGN`: every lead stage (POMS's "launch campaign"). */
+async function launchCampaign(io: Io, campaign: string, opts: LaunchOptions): Promise<number> {
+  if (opts.dryRun || opts.dataset !== undefined) {
+    throw new UsageError('--dry-run and --dataset need a stage: CAMPAIGN/STAGE');
+  }
+  const overrides = opts.override.map(parseOverride);
+  return withLocal(io, opts, async (local) => {
+    const launched = await local.execution.launches.launchCampaign({
+      experiment: local.experiment,
+      campaign,
+      launcher: local.by,
+      ...(opts.test ? { test: true } : {}),
+      ...(overrides.length > 0 ? { overrides } : {}),
+    });
+    if (launched.some((l) => l.outcome.kind !== 'nothing')) local.changed();
+    if (local.json) {
+      printJson(io, launched);
+    } else {
+      for (const { stage, outcome } of launched) {
+        io.out(`${campaign}/${stage}:`);
+        printOutcome(io, outcome);
+      }
+    }
+    return launched.every((l) => l.outcome.kind === 'nothing') ? EXIT_PROBLEMS : EXIT_OK;
   });
 }
 

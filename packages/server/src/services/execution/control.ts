@@ -22,6 +22,7 @@ import { asConfig, effectiveOf } from './config.ts';
 import { LaunchError } from './errors.ts';
 import type { LaunchOutcome, LaunchRequest, LaunchService } from './launches.ts';
 import { recoveryFiles } from './recovery.ts';
+import { countJobs } from './executor.ts';
 import { applyEvent } from './status.ts';
 
 export interface ControlServiceOptions {
@@ -139,20 +140,8 @@ export class ControlService {
       if (request === 'cancel') await applyEvent(this.store, submission, { kind: 'cancel', by });
       if (request === 'hold') await applyEvent(this.store, submission, { kind: 'hold', by });
       if (request === 'release') {
-        const counts = (await this.store.submissions.jobs(submission.id)).length;
-        await applyEvent(this.store, submission, {
-          kind: 'release',
-          by,
-          counts: {
-            total: counts,
-            idle: 0,
-            running: 0,
-            held: 0,
-            completed: 0,
-            failed: 0,
-            cancelled: 0,
-          },
-        });
+        const all = await this.store.submissions.jobs(submission.id);
+        await applyEvent(this.store, submission, { kind: 'release', by, counts: countJobs(all) });
       }
     }
     this.options.wake();

@@ -715,5 +715,55 @@ stages:
       );
       await h.settle();
     });
+
+    it('launching a campaign launches its lead stages; a stage relaunches with a given dataset', async () => {
+      await h.campaign(
+        campaign(
+          'whole',
+          h.bin,
+          `  a:
+    type: generator
+    job_type: gen
+  b:
+    type: generator
+    needs: [b]
+    split: multiparam
+    input: [["x"]]
+    job_type: gen
+  c:
+    needs: [a, b]
+    wait: all
+    job_type: proc`,
+        ),
+      );
+      const launched = await h.server.execution.launches.launchCampaign({
+        experiment: EXPERIMENT,
+        campaign: 'whole',
+        launcher: 'alice',
+      });
+      assert.deepEqual(
+        launched.map((l) => [l.stage, l.outcome.kind]),
+        [
+          ['a', 'launched'],
+          ['b', 'launched'],
+        ],
+      );
+      let all = (await h.settle()).filter((s) => s.campaign === 'whole');
+      assert.deepEqual(
+        all.map((s) => s.stage),
+        ['a', 'b', 'c'],
+      );
+      await h.declareInputs(['rd_1', 'rd_2']);
+      const again = await h.launch('whole', 'c', { dataset: "file_name like 'rd_%'" });
+      assert.equal(again.kind, 'launched');
+      all = (await h.settle()).filter((s) => s.campaign === 'whole');
+      const last = all.at(-1);
+      assert.equal(last?.stage, 'c');
+      assert.equal(last?.file_count, 2);
+      assert.equal(last?.parameter, "file_name like 'rd_%'");
+      await assert.rejects(h.launch('whole', 'c', { dataset: 'run_number >' }), {
+        code: 'launch.bad-input',
+      });
+    });
   });
 }

@@ -7,6 +7,7 @@
 // idempotent per submission id), jobs are polled, statuses follow the job counts, and finished
 // submissions that nothing was decided for are handed to the finisher.
 import {
+  jobCounts,
   jobEnvironment,
   type BatchEngine,
   type Engine,
@@ -350,31 +351,15 @@ function changedState(job: ActiveJob, report: JobReport): boolean {
   return report.state !== 'unknown' && report.state !== job.state;
 }
 
+/**
+ * The job-count view of tracked jobs: core's jobCounts over the jobs an engine has, with every
+ * job in the total (a job not yet given to an engine counts in none of the states).
+ */
 export function countJobs(jobs: readonly JobRecord[]): JobCounts {
-  const counts = emptyCounts();
-  counts.total = jobs.length;
-  for (const job of jobs) {
-    switch (job.state) {
-      case 'queued':
-        counts.idle++;
-        break;
-      case 'running':
-      case 'held':
-      case 'completed':
-      case 'failed':
-      case 'cancelled':
-        counts[job.state]++;
-        break;
-      case 'pending':
-      case 'unknown':
-        break;
-    }
-  }
-  return counts;
-}
-
-function emptyCounts(): JobCounts {
-  return { total: 0, idle: 0, running: 0, held: 0, completed: 0, failed: 0, cancelled: 0 };
+  const reported = jobs.flatMap((j) =>
+    j.state === 'pending' ? [] : [{ engine_id: j.engine_id ?? '', state: j.state }],
+  );
+  return jobCounts(reported, jobs.length);
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {

@@ -26,7 +26,7 @@ import type { SubmissionOrigin, SubmissionRecord } from '../../ports/submissions
 import { sliceSource } from '../split-preview.ts';
 import { downstreamOf, effectiveOf, type SubmissionConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
-import { resolveStageInput, type ResolvedInput } from './stage-input.ts';
+import { datasetOrQuery, resolveStageInput, type ResolvedInput } from './stage-input.ts';
 import { jobToken, tokenHash } from './tokens.ts';
 
 /** A launch as asked: by a person, a schedule, or the system (recovery, dependency). */
@@ -47,6 +47,8 @@ export interface LaunchRequest {
   recoveryStep?: number | undefined;
   /** Input instead of the stage's split: a query (dependency, relaunch) or named files (recovery). */
   input?: ExplicitInput | undefined;
+  /** Relaunch with this dataset (a dataset name or a query) instead of the stage's split. */
+  dataset?: string | undefined;
   /** The dataset before slicing, for `added_files`; defaults to the input's query. */
   datasetQuery?: string | undefined;
   /** Draining the held-launch queue: the hold that queued this launch was released for it. */
@@ -101,6 +103,27 @@ export class LaunchService {
 
   private get store(): Store {
     return this.options.store;
+  }
+
+  /**
+   * Launches a whole campaign: each of its lead stages (those no other stage feeds; a self-edge
+   * does not count), in file order.
+   */
+  async launchCampaign(
+    request: Omit<LaunchRequest, 'stage'>,
+  ): Promise<{ stage: string; outcome: LaunchOutcome }[]> {
+    const campaign = await this.store.campaigns.get(request.experiment, request.campaign);
+    const leads = effectiveOf(campaign.model).stages.filter((s) =>
+      s.needs.every((edge) => edge.self),
+    );
+    const out: { stage: string; outcome: LaunchOutcome }[] = [];
+    for (const stage of leads) {
+      out.push({
+        stage: stage.name,
+        outcome: await this.launch({ ...request, stage: stage.name }),
+      });
+    }
+    return out;
   }
 
   async launch(request: LaunchRequest): Promise<LaunchOutcome> {
@@ -339,7 +362,20 @@ export class LaunchService {
       }
     | { nothing: string }
   > {
-    const given = request.input;
+    const given: ExplicitInput | undefined =
+      request.input ??
+      (request.dataset === undefined
+        ? undefined
+        : {
+            ...(await datasetOrQuery(
+              this.store.catalog,
+              request.experiment,
+              request.dataset,
+              'dataset',
+            )),
+            label: `dataset ${request.dataset}`,
+            dataset: request.dataset,
+          });
     if (given !== undefined) {
       const dataset = given.dataset ?? '';
       if ('files' in given) {
