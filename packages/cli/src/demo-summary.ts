@@ -18,8 +18,17 @@ export interface StageSummary {
   wall_s: number;
 }
 
+/** What the analysis made of it all: the histogram it wrote and its fitted peak. */
+export interface DemoResult {
+  histogram: string;
+  entries: number;
+  peak_gev: number | null;
+  width_gev: number | null;
+}
+
 export interface DemoSummary {
   ok: boolean;
+  result: DemoResult | null;
   campaign: string;
   experiment: string;
   data_dir: string;
@@ -91,8 +100,10 @@ export async function summarize(
   }
   const recoveries = stages.reduce((n, s) => n + s.recoveries, 0);
   if (recoveries === 0) problems.push('no automatic recovery ran');
+  const analysis = mine.filter((s) => s.stage === stageNames.at(-1)).at(-1);
   return {
     ok: problems.length === 0,
+    result: await demoResult(store, experiment, analysis).catch(() => null),
     campaign,
     experiment,
     stages,
@@ -140,6 +151,41 @@ export function formatSummary(summary: DemoSummary): string[] {
     ...rows.map(line),
     '',
     `${summary.recoveries} automatic recover${summary.recoveries === 1 ? 'y' : 'ies'}; ledger ${summary.ledger_balanced ? 'balanced' : 'NOT balanced'}; ${summary.wall_s.toFixed(1)} s in all`,
+    ...(summary.result === null
+      ? []
+      : [
+          `histogram: ${summary.result.histogram} (${summary.result.entries} events${
+            summary.result.peak_gev === null
+              ? ''
+              : `, peak at ${summary.result.peak_gev.toFixed(2)} GeV, width ${summary.result.width_gev?.toFixed(2) ?? '?'} GeV; the Z is at 91.19 GeV`
+          })`,
+        ]),
     ...summary.problems.map((p) => `problem: ${p}`),
   ];
+}
+
+/** The analysis stage's histogram (JSON written by toy-physics.mjs ana), read from its replica. */
+export async function demoResult(
+  store: Store,
+  experiment: string,
+  submission: SubmissionRecord | undefined,
+): Promise<DemoResult | null> {
+  if (submission === undefined) return null;
+  const outputs = await store.submissions.outputs(submission.id);
+  const json = outputs.find((o) => o.file.endsWith('.json'));
+  if (json === undefined) return null;
+  const file = await store.catalog.getFile(experiment, json.file);
+  const path = file.replicas[0]?.path;
+  if (path === undefined) return null;
+  const { readFile } = await import('node:fs/promises');
+  const histogram = JSON.parse(await readFile(path, 'utf8')) as {
+    entries?: number;
+    peak?: { mean: number; sigma: number } | null;
+  };
+  return {
+    histogram: path.replace(/\.json$/, '.txt'),
+    entries: histogram.entries ?? 0,
+    peak_gev: histogram.peak?.mean ?? null,
+    width_gev: histogram.peak?.sigma ?? null,
+  };
 }

@@ -1,0 +1,60 @@
+// `poms demo --json`: the issue's acceptance run — every stage Located, at least one automatic
+// recovery, the ledger balanced, and the physics right (the Z peak where it belongs).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { runPoms } from './cli-testing.ts';
+import type { DemoSummary } from './demo-summary.ts';
+
+describe('poms demo', () => {
+  const dirs: string[] = [];
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function demo(): Promise<DemoSummary> {
+    const dir = mkdtempSync(join(tmpdir(), 'poms-demo-test-'));
+    dirs.push(dir);
+    const run = await runPoms('demo', '--json', '--data', dir, '--slots', '4');
+    assert.equal(run.code, 0, run.err + run.out);
+    return JSON.parse(run.out) as DemoSummary;
+  }
+
+  it('runs the campaign to the end, twice, each run on its own', async () => {
+    const first = await demo();
+    assert.equal(first.ok, true, first.problems.join('; '));
+    assert.deepEqual(
+      first.stages.map((s) => [s.stage, s.status]),
+      [
+        ['generate', 'Located'],
+        ['simulate', 'Located'],
+        ['reconstruct', 'Located'],
+        ['analyse', 'Located'],
+      ],
+    );
+    assert.ok(first.recoveries >= 1);
+    assert.equal(first.ledger_balanced, true);
+    const simulate = first.stages.find((s) => s.stage === 'simulate');
+    assert.ok(simulate && simulate.failed_jobs > 0 && simulate.consumed === simulate.files_in);
+    const peak = first.result?.peak_gev ?? 0;
+    assert.ok(Math.abs(peak - 91.19) < 2, `Z peak at ${peak} GeV`);
+
+    const second = await demo();
+    assert.equal(second.ok, true, second.problems.join('; '));
+    assert.notEqual(second.data_dir, first.data_dir);
+    assert.deepEqual(
+      second.stages.map((s) => [s.stage, s.submissions, s.files_in, s.files_out]),
+      first.stages.map((s) => [s.stage, s.submissions, s.files_in, s.files_out]),
+    );
+  });
+
+  it('refuses an engine this machine does not run, and bad numbers', async () => {
+    const engine = await runPoms('demo', '--engine', 'htcondor');
+    assert.equal(engine.code, 2);
+    assert.match(engine.err, /--engine htcondor/);
+    assert.equal((await runPoms('demo', '--slots', '0')).code, 2);
+    assert.equal((await runPoms('demo', '--timeout', 'soon')).code, 2);
+  });
+});
