@@ -5,6 +5,7 @@ export * from './campaign/issues.ts';
 export * from './campaign/check.ts';
 export * from './ids/ids.ts';
 export * from './access/roles.ts';
+export * from './access/permissions.ts';
 export * from './access/experiment.ts';
 export * from './split/index.ts';
 export * from './template/index.ts';
