@@ -5,7 +5,7 @@
 // finds them again.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,8 @@ function freePort(): Promise<number> {
   });
 }
 
+const serverLog: string[] = [];
+
 /** `poms start`: a first start seeds the demo and launches it; a second one finds it running. */
 function start(dataDir: string, port: number): ChildProcess {
   const child = spawn(
@@ -36,8 +38,35 @@ function start(dataDir: string, port: number): ChildProcess {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  child.stderr?.resume();
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => serverLog.push(text));
   return child;
+}
+
+/** What the job folders say, for a failure's message. */
+function jobFolders(dataDir: string): string {
+  const root = join(dataDir, 'jobs');
+  const lines: string[] = [];
+  try {
+    for (const sub of readdirSync(root)) {
+      for (const index of readdirSync(join(root, sub))) {
+        const dir = join(root, sub, index);
+        const read = (name: string) => {
+          try {
+            return readFileSync(join(dir, name), 'utf8').slice(0, 300);
+          } catch {
+            return '-';
+          }
+        };
+        lines.push(
+          `${sub}/${index}: state ${read('poms-state.json')} exit ${read('poms-exit.json')} stderr ${read('stderr').slice(-300)}`,
+        );
+      }
+    }
+  } catch (error) {
+    lines.push(String(error));
+  }
+  return lines.join('\n');
 }
 
 async function until<T>(
@@ -136,7 +165,9 @@ describe('kill -9 and restart in the middle of the demo', () => {
       const [reco] = subs.filter((s) => s.stage === 'reconstruct');
       assert.equal(reco?.file_count, 4);
     } catch (error) {
-      throw new Error(`${String(error)}; last seen: ${seen}`);
+      throw new Error(
+        `${String(error)}; last seen: ${seen}\nserver log:\n${serverLog.join('')}\njobs:\n${jobFolders(dataDir)}`,
+      );
     } finally {
       await store.close();
     }

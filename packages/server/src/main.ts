@@ -12,10 +12,15 @@ import { openSqliteStore } from './adapters/storage/sqlite.ts';
 import { systemClock } from './adapters/system/system-clock.ts';
 import { ulidIdSource } from './adapters/system/ulid-ids.ts';
 import { buildApp } from './http/app.ts';
+import type { RouteRegistry } from './http/route.ts';
 import type { Store } from './ports/store.ts';
+import { AccessService } from './services/access.ts';
+import { AuthService } from './services/auth/auth-service.ts';
 import { seedDemo } from './services/demo.ts';
 import { createExecution, type Execution } from './services/execution/index.ts';
 import { HealthService } from './services/health.ts';
+import { CampaignOperations } from './services/operations/campaigns.ts';
+import { SubmissionOperations } from './services/operations/submissions.ts';
 
 export const VERSION = '0.1.0';
 
@@ -41,14 +46,23 @@ export interface ServerOptions extends StoreLocation {
   onCycle?: () => void;
   /** The clock (tests move time for schedules). Default: the system clock. */
   clock?: Clock;
+  /**
+   * The first administrator, created on a store without users: `admin` with this password
+   * (default POMS_ADMIN_PASSWORD), or with a one-time password returned in `admin`.
+   */
+  adminPassword?: string;
+  /** Reverse proxies whose user header (`x-remote-user`) is believed: single sign-on. */
+  trustedProxies?: string[];
 }
 
 export interface RunningServer {
   url: string;
   store: Store;
-  app: FastifyInstance;
+  app: FastifyInstance & { routes: RouteRegistry };
   demoCampaigns: string[];
   execution: Execution;
+  /** The administrator this start created (first start only); its one-time password, if made. */
+  admin: { username: string; oneTimePassword?: string | undefined } | undefined;
   /** The folder holding the store, job folders and output files (a temporary one for memory). */
   dataDir: string;
   close(): Promise<void>;
@@ -92,8 +106,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.log === undefined ? {} : { log: options.log }),
       ...(options.onCycle === undefined ? {} : { onCycle: options.onCycle }),
     });
+    const auth = new AuthService({ store, clock });
+    const bootstrapped = await auth.bootstrapAdmin({
+      password: options.adminPassword ?? process.env.POMS_ADMIN_PASSWORD,
+    });
+    const access = new AccessService(store);
     const app = buildApp(
-      { health: new HealthService(store, clock, VERSION), jobs: execution.jobs },
+      {
+        health: new HealthService(store, clock, VERSION),
+        jobs: execution.jobs,
+        api: {
+          store,
+          auth,
+          access,
+          campaigns: new CampaignOperations(store, access),
+          submissions: new SubmissionOperations(store, access, execution),
+          version: VERSION,
+          options: { trustedProxies: options.trustedProxies ?? [] },
+        },
+      },
       { logger: options.logger ?? false },
     );
     url = await app.listen({
@@ -109,6 +140,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       demoCampaigns,
       execution,
       dataDir,
+      admin:
+        bootstrapped === undefined
+          ? undefined
+          : {
+              username: bootstrapped.user.username,
+              oneTimePassword: bootstrapped.oneTimePassword,
+            },
       async close() {
         await execution.executor.stop();
         await app.close();

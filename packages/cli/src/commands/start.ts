@@ -63,7 +63,14 @@ export function startCommand(program: Command, io: Io): void {
           );
         }
       }
-      io.err('no login yet: this server trusts every caller, so keep it on loopback (the default)');
+      if (server.admin) {
+        io.err(
+          server.admin.oneTimePassword === undefined
+            ? `administrator '${server.admin.username}' created with the password given`
+            : `administrator '${server.admin.username}' created; one-time password (shown once, change it at first login): ${server.admin.oneTimePassword}`,
+        );
+      }
+      io.err(`API reference: ${server.url}/api/v1/reference (log in first)`);
       io.err(`health: ${server.url}/api/v1/health`);
       await new Promise<void>((resolve) => {
         const stop = () => {

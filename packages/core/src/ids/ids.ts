@@ -16,6 +16,9 @@ export const ID_PREFIXES = {
   user: 'usr',
   held_launch: 'hld',
   schedule: 'sch',
+  token: 'tok',
+  session: 'ses',
+  audit: 'aud',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -26,6 +29,9 @@ export type SubmissionId = Id<'submission'>;
 export type JobId = Id<'job'>;
 export type FileId = Id<'file'>;
 export type UserId = Id<'user'>;
+export type TokenId = Id<'token'>;
+export type SessionId = Id<'session'>;
+export type AuditId = Id<'audit'>;
 
 const ID_BODY = /^[0-9a-z]{10,40}$/;
 

@@ -1,22 +1,66 @@
 // The HTTP application: one Fastify plugin per area under /api/v1, and one error body everywhere:
 // {"error": {"code", "message"}}; 4xx for what the caller did wrong, 5xx only for our faults.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Store } from '../ports/store.ts';
+import type { AccessService } from '../services/access.ts';
+import type { AuthService } from '../services/auth/auth-service.ts';
 import type { JobReportService } from '../services/execution/job-reports.ts';
 import type { HealthService } from '../services/health.ts';
+import type { CampaignOperations } from '../services/operations/campaigns.ts';
+import type { SubmissionOperations } from '../services/operations/submissions.ts';
+import { campaignRoutes } from './api/campaigns.ts';
+import { experimentRoutes } from './api/experiments.ts';
+import { referenceRoutes } from './api/reference.ts';
+import { submissionRoutes } from './api/submissions.ts';
+import { authRoutes, authenticateRequests, type AuthOptions } from './auth.ts';
+import { knownError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { jobRoutes } from './jobs.ts';
+import { RouteRegistry } from './route.ts';
+
+/** The API proper: everything behind authentication. */
+export interface ApiServices {
+  store: Store;
+  auth: AuthService;
+  access: AccessService;
+  campaigns: CampaignOperations;
+  submissions: SubmissionOperations;
+  version: string;
+  options?: AuthOptions | undefined;
+}
 
 export interface AppServices {
   health: HealthService;
   jobs?: JobReportService | undefined;
+  api?: ApiServices | undefined;
 }
+
+/** Largest request body: a campaign text of 16 MiB in JSON, with room to spare. */
+const BODY_LIMIT = 20 * 1024 * 1024;
 
 export function buildApp(
   services: AppServices,
   options: { logger?: boolean } = {},
-): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false });
+): FastifyInstance & { routes: RouteRegistry } {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
+  const routes = new RouteRegistry();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.registered.push({ method, url: route.url });
+  });
+  // Answers are data, never pages to frame or sniff.
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-frame-options', 'DENY');
+    void reply.header('referrer-policy', 'no-referrer');
+    void reply.header('cache-control', 'no-store');
+    void reply.header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    );
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = knownError(error);
+    if (known) return reply.code(known.status).send(known.body);
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'unexpected error');
     return reply.code(status).send({
@@ -36,7 +80,22 @@ export function buildApp(
   );
   void app.register(healthRoutes(services.health), { prefix: '/api/v1' });
   if (services.jobs) void app.register(jobRoutes(services.jobs), { prefix: '/api/v1' });
-  return app;
+  const api = services.api;
+  if (api) {
+    authenticateRequests(app, api.store, api.auth, api.options);
+    void app.register(
+      // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
+      async (scope) => {
+        authRoutes(scope, routes, api.store, api.auth);
+        experimentRoutes(scope, routes, api.store, api.access);
+        campaignRoutes(scope, routes, api.campaigns);
+        submissionRoutes(scope, routes, api.submissions);
+        referenceRoutes(scope, routes, api.version);
+      },
+      { prefix: '/api/v1' },
+    );
+  }
+  return Object.assign(app, { routes });
 }
 
 /** Fastify's codes (FST_ERR_CTP_INVALID_MEDIA_TYPE) in our family.name form. */

@@ -3,11 +3,7 @@
 // submission and a token of another submission all get the same 401, so a job learns nothing
 // about submissions that are not its own.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  JobAuthError,
-  JobRequestError,
-  type JobReportService,
-} from '../services/execution/job-reports.ts';
+import type { JobReportService } from '../services/execution/job-reports.ts';
 import type { SubmissionRecord } from '../ports/submissions.ts';
 
 interface JobParams {
@@ -21,37 +17,20 @@ function bearer(request: FastifyRequest): string {
   return match?.[1] ?? '';
 }
 
-function fail(reply: FastifyReply, status: number, code: string, message: string) {
-  return reply.code(status).send({ error: { code, message } });
-}
-
 export function jobRoutes(jobs: JobReportService): FastifyPluginAsync {
   // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
   return async (app) => {
-    /** Authenticates, runs `action`, and maps our errors to status codes. */
+    /** Authenticates, then runs `action`; our errors become answers in the app's handler. */
     const handle =
       (action: (submission: SubmissionRecord, index: number, body: unknown) => Promise<unknown>) =>
       async (request: FastifyRequest<{ Params: JobParams }>, reply: FastifyReply) => {
         const index = Number(request.params.index);
-        try {
-          const submission = await jobs.authenticate(
-            request.params.submission,
-            index,
-            bearer(request),
-          );
-          return reply.send(await action(submission, index, request.body));
-        } catch (error) {
-          if (error instanceof JobAuthError) return fail(reply, 401, error.code, error.message);
-          if (error instanceof JobRequestError) {
-            return fail(
-              reply,
-              error.code === 'job.unknown-index' ? 404 : 400,
-              error.code,
-              error.message,
-            );
-          }
-          throw error;
-        }
+        const submission = await jobs.authenticate(
+          request.params.submission,
+          index,
+          bearer(request),
+        );
+        return reply.send(await action(submission, index, request.body));
       };
 
     app.get<{ Params: JobParams }>(

@@ -18,7 +18,11 @@ export type StoreEntity =
   | 'submission'
   | 'job'
   | 'schedule'
-  | 'held-launch';
+  | 'held-launch'
+  | 'user'
+  | 'membership'
+  | 'token'
+  | 'session';
 
 export abstract class StoreError extends Error {
   abstract readonly code: StoreErrorCode;

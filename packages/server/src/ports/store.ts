@@ -10,6 +10,7 @@
  */
 import type { CampaignId, Catalog, Clock, IdSource } from '@poms/core';
 import type { ControlRepository } from './control.ts';
+import type { AuditRepository, IdentityRepository } from './identity.ts';
 import type { CursorPage, OffsetPage } from './pages.ts';
 import type { SubmissionRepository } from './submissions.ts';
 
@@ -35,9 +36,14 @@ export interface Store {
   readonly catalog: Catalog;
   readonly submissions: SubmissionRepository;
   readonly control: ControlRepository;
+  /** Users, memberships, sessions and API tokens (./identity.ts). */
+  readonly identity: IdentityRepository;
+  /** The append-only audit log; use the transaction's to commit an entry with its change. */
+  readonly audit: AuditRepository;
   /**
-   * Runs `fn` in one transaction over the catalog and the submissions: all of its writes happen
-   * or none. Keep it short: on SQLite it holds the only connection.
+   * Runs `fn` in one transaction over the repositories of StoreTransaction (catalog, submissions,
+   * control, identity, audit): all of its writes happen or none. Keep it short: on SQLite it
+   * holds the only connection.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Applies pending migrations (opening a store already did); returns what it applied. */
@@ -51,6 +57,8 @@ export interface StoreTransaction {
   readonly catalog: Catalog;
   readonly submissions: SubmissionRepository;
   readonly control: ControlRepository;
+  readonly identity: IdentityRepository;
+  readonly audit: AuditRepository;
 }
 
 export interface MigrationReport {

@@ -2,9 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Store, StoreDeps } from '../../ports/store.ts';
 import { KyselyCatalog } from '../catalog/kysely-catalog.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { KyselyAuditRepository } from './repositories/audit.ts';
 import { KyselyCampaignRepository } from './repositories/campaigns.ts';
 import { KyselyControlRepository } from './repositories/control.ts';
 import { KyselyExperimentRepository } from './repositories/experiments.ts';
+import { KyselyIdentityRepository } from './repositories/identity.ts';
 import { KyselySubmissionRepository } from './repositories/submissions.ts';
 import type { Database, SqlDialect } from './schema.ts';
 
@@ -25,6 +27,8 @@ export function kyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): 
     }),
     submissions: new KyselySubmissionRepository(on, options.clock, options.ids),
     control: new KyselyControlRepository(on, options.clock, options.ids),
+    identity: new KyselyIdentityRepository(on, options.clock, options.ids),
+    audit: new KyselyAuditRepository(on, options.clock, options.ids),
   });
   return {
     kind: options.dialect,

@@ -96,7 +96,13 @@ if (url === undefined || url === '') {
         );
         assert.deepEqual(
           migrated.rows.map((r) => r.name),
-          ['0001_foundation', '0002_catalog', '0003_split_state', '0004_execution'],
+          [
+            '0001_foundation',
+            '0002_catalog',
+            '0003_split_state',
+            '0004_execution',
+            '0005_identity',
+          ],
         );
         await stores[0]?.experiments.create({ name: 'dune', display_name: 'DUNE' });
         for (const s of stores) assert.equal((await s.experiments.list()).length, 1);

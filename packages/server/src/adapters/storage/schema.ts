@@ -268,6 +268,76 @@ export interface SchedulesTable {
   updated_at: string;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Identity (migrations/0005_identity.ts).
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string | null;
+  is_root: number;
+  active: number;
+  must_change_password: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipsTable {
+  experiment: string;
+  user_id: string;
+  role: string;
+  granted_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 hex of the cookie secret. */
+  token_hash: string;
+  csrf_hash: string;
+  experiment: string | null;
+  role: string | null;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 hex of the token secret. */
+  token_hash: string;
+  /** JSON text: string[]. */
+  scopes: string;
+  experiment: string | null;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor: string;
+  acting_role: string | null;
+  experiment: string | null;
+  action: string;
+  object_type: string;
+  object_id: string;
+  summary: string;
+  /** JSON text. */
+  before: string | null;
+  /** JSON text. */
+  after: string | null;
+  request_id: string | null;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   campaigns: CampaignsTable;
@@ -289,4 +359,9 @@ export interface Database {
   holds: HoldsTable;
   held_launches: HeldLaunchesTable;
   schedules: SchedulesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }

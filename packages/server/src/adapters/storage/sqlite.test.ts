@@ -71,6 +71,8 @@ describe('sqlite store file', () => {
         .pluck()
         .all();
       assert.deepEqual(tables, [
+        'api_tokens',
+        'audit_log',
         'campaign_revisions',
         'campaigns',
         'datasets',
@@ -84,15 +86,18 @@ describe('sqlite store file', () => {
         'kysely_migration',
         'kysely_migration_lock',
         'ledger',
+        'memberships',
         'outputs',
         'replicas',
         'schedules',
+        'sessions',
         'snapshot_files',
         'snapshots',
         'split_slices',
         'split_states',
         'submission_history',
         'submissions',
+        'users',
       ]);
     } finally {
       raw.close();

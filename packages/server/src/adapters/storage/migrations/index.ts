@@ -4,6 +4,7 @@ import { foundation } from './0001_foundation.ts';
 import { catalog } from './0002_catalog.ts';
 import { splitState } from './0003_split_state.ts';
 import { execution } from './0004_execution.ts';
+import { identity } from './0005_identity.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -15,6 +16,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0002_catalog': catalog(dialect),
     '0003_split_state': splitState(dialect),
     '0004_execution': execution(dialect),
+    '0005_identity': identity(dialect),
   };
 }
 

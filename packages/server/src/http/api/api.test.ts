@@ -1,0 +1,317 @@
+// The API over real HTTP: credentials on every route, sessions with CSRF, tokens with scopes and
+// experiments, experiment isolation (404), role checks (403), a campaign pushed, launched and
+// watched, and the OpenAPI document against the routes the server really has.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startServer, type RunningServer } from '../../main.ts';
+import { openApiPath } from '../openapi.ts';
+
+const ADMIN_PASSWORD = 'correct horse battery staple';
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+describe('the API', () => {
+  let server: RunningServer;
+  const call = async (
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string; cookie?: string; csrf?: string } = {},
+  ): Promise<Answer> => {
+    const headers: Record<string, string> = {};
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.cookie) headers.cookie = options.cookie;
+    if (options.csrf) headers['x-csrf-token'] = options.csrf;
+    const response = await fetch(`${server.url}/api/v1${path}`, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+    const text = await response.text();
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      body = { text };
+    }
+    return { status: response.status, body, headers: response.headers };
+  };
+  const code = (a: Answer) => (a.body.error as { code?: string } | undefined)?.code;
+
+  let adminToken = '';
+  let bobToken = '';
+
+  before(async () => {
+    server = await startServer({
+      memory: true,
+      port: 0,
+      adminPassword: ADMIN_PASSWORD,
+      pollIntervalMs: 200,
+    });
+    const store = server.store;
+    await store.experiments.create({ name: 'other', display_name: 'Another experiment' });
+    const { hashPassword } = await import('../../services/auth/passwords.ts');
+    const bob = await store.identity.createUser({
+      username: 'bob',
+      displayName: 'Bob',
+      passwordHash: await hashPassword('bob has a long password'),
+    });
+    await store.identity.setMembership({
+      experiment: 'demo',
+      userId: bob.id,
+      role: 'analysis',
+      grantedBy: 'admin',
+    });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('answers 401 on every route but health and login without credentials', async () => {
+    const closed = server.app.routes.routes.filter((r) => r.auth !== false);
+    assert.ok(closed.length > 15, `${closed.length} routes`);
+    for (const route of closed) {
+      const path = route.url.replace(/:([a-z_]+)/gi, 'x');
+      const answer = await call(route.method, path, route.body ? { body: {} } : {});
+      assert.equal(
+        answer.status,
+        401,
+        `${route.method} ${route.url}: ${JSON.stringify(answer.body)}`,
+      );
+      assert.equal(code(answer), 'auth.required');
+    }
+    assert.equal((await call('GET', '/reference')).status, 401);
+    assert.equal((await call('GET', '/health')).status, 200);
+    const bad = await call('GET', '/auth/me', {
+      token: 'poms_not-a-real-token-at-all-000000000000',
+    });
+    assert.equal(bad.status, 401);
+  });
+
+  it('logs in with a session cookie and refuses unsafe requests without the CSRF token', async () => {
+    const wrong = await call('POST', '/auth/login', {
+      body: { username: 'admin', password: 'not the password' },
+    });
+    assert.equal(wrong.status, 401);
+    assert.equal(code(wrong), 'auth.invalid-credentials');
+    const login = await call('POST', '/auth/login', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    assert.equal(login.status, 200);
+    const setCookie = login.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /^poms_session=poms_[^;]+; Path=\/; HttpOnly; SameSite=Strict/);
+    const cookie = setCookie.split(';')[0] ?? '';
+    const csrf = String(login.body.csrf);
+    const me = await call('GET', '/auth/me', { cookie });
+    assert.equal(me.status, 200);
+    assert.equal(me.body.username, 'admin');
+    assert.equal(me.body.root, true);
+    const noCsrf = await call('POST', '/auth/tokens', {
+      cookie,
+      body: { name: 'ci', scopes: ['write'] },
+    });
+    assert.equal(noCsrf.status, 403);
+    assert.equal(code(noCsrf), 'auth.csrf');
+    const token = await call('POST', '/auth/tokens', {
+      cookie,
+      csrf,
+      body: { name: 'ci', scopes: ['write'] },
+    });
+    assert.equal(token.status, 201);
+    adminToken = String(token.body.secret);
+    assert.match(adminToken, /^poms_/);
+    const listed = await call('GET', '/auth/tokens', { token: adminToken });
+    assert.equal(JSON.stringify(listed.body).includes(adminToken), false, 'secrets shown once');
+    assert.ok(listed.headers.get('x-content-type-options') === 'nosniff');
+  });
+
+  it('keeps experiments apart and applies roles and token scopes', async () => {
+    const bobLogin = await call('POST', '/auth/login', {
+      body: { username: 'bob', password: 'bob has a long password' },
+    });
+    const cookie = (bobLogin.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const made = await call('POST', '/auth/tokens', {
+      cookie,
+      csrf: String(bobLogin.body.csrf),
+      body: { name: 'bob', scopes: ['write'] },
+    });
+    bobToken = String(made.body.secret);
+    const experiments = await call('GET', '/experiments', { token: bobToken });
+    assert.deepEqual(
+      (experiments.body as unknown as { name: string; role: string }[]).map((e) => [
+        e.name,
+        e.role,
+      ]),
+      [['demo', 'analysis']],
+    );
+    const hidden = await call('GET', '/experiments/other/campaigns', { token: bobToken });
+    assert.equal(hidden.status, 404);
+    assert.equal(code(hidden), 'auth.not-found');
+    const visible = await call('GET', '/experiments/demo/campaigns', { token: bobToken });
+    assert.equal(visible.status, 200);
+    // toy_z_chain is a production campaign: an analysis member may see it, not launch it.
+    const forbidden = await call(
+      'POST',
+      '/experiments/demo/campaigns/toy_z_chain/stages/generate/launch',
+      {
+        token: bobToken,
+        body: {},
+      },
+    );
+    assert.equal(forbidden.status, 403);
+    assert.equal(code(forbidden), 'auth.forbidden');
+    const dry = await call(
+      'POST',
+      '/experiments/demo/campaigns/toy_z_chain/stages/generate/dry-run',
+      {
+        token: bobToken,
+        body: {},
+      },
+    );
+    assert.equal(dry.status, 200);
+    assert.equal(dry.body.outcome, 'would-launch');
+    // A read-only token of the admin cannot launch, whatever the admin may do.
+    const readOnly = await call('POST', '/auth/tokens', {
+      token: adminToken,
+      body: { name: 'ro', scopes: ['read'], experiment: 'demo' },
+    });
+    const ro = String(readOnly.body.secret);
+    const refused = await call('POST', '/experiments/demo/campaigns/toy_z_chain/launch', {
+      token: ro,
+      body: {},
+    });
+    assert.equal(refused.status, 403);
+    assert.match(String((refused.body.error as { message: string }).message), /scopes \(read\)/);
+    assert.equal((await call('GET', '/experiments/other/campaigns', { token: ro })).status, 404);
+  });
+
+  it('pushes, launches and watches an analysis campaign of its owner', async () => {
+    const text = `campaign: bobs_scan
+role: analysis
+job_types:
+  gen:
+    command: /bin/true
+    jobs: 2
+launch_setups:
+  here:
+    engine: local
+stages:
+  make:
+    type: generator
+    job_type: gen
+    launch_setup: here
+`;
+    const bad = await call('POST', '/experiments/demo/campaigns', {
+      token: bobToken,
+      body: { text: 'campaign: [' },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(code(bad), 'campaign.invalid');
+    assert.ok(Array.isArray((bad.body.error as { details?: unknown }).details));
+    const shape = await call('POST', '/experiments/demo/campaigns', {
+      token: bobToken,
+      body: { txt: text },
+    });
+    assert.equal(shape.status, 400);
+    assert.equal((shape.body.error as { field?: string }).field, 'body.text');
+
+    const pushed = await call('POST', '/experiments/demo/campaigns', {
+      token: bobToken,
+      body: { text },
+    });
+    assert.equal(pushed.status, 201, JSON.stringify(pushed.body));
+    const detail = await call('GET', '/experiments/demo/campaigns/bobs_scan', { token: bobToken });
+    assert.equal(detail.body.owner, 'bob');
+    assert.equal(detail.body.role, 'analysis');
+    const stale = await call('PUT', '/experiments/demo/campaigns/bobs_scan', {
+      token: bobToken,
+      body: { text, expected_revision: 7 },
+    });
+    assert.equal(stale.status, 409);
+    assert.equal(code(stale), 'store.stale-revision');
+
+    const launched = await call(
+      'POST',
+      '/experiments/demo/campaigns/bobs_scan/stages/make/launch',
+      {
+        token: bobToken,
+        body: {},
+      },
+    );
+    assert.equal(launched.status, 201, JSON.stringify(launched.body));
+    const id = String((launched.body.submission as { id: string }).id);
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'Located'; i++) {
+      const watched = await call('GET', `/experiments/demo/submissions/${id}`, { token: bobToken });
+      status = String((watched.body.submission as { status: string }).status);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(status, 'Located');
+    const list = await call(
+      'GET',
+      '/experiments/demo/submissions?campaign=bobs_scan&status=Located',
+      {
+        token: bobToken,
+      },
+    );
+    assert.equal(list.body.total, 1);
+    // The same submission through another experiment's path is not found.
+    const elsewhere = await call('GET', `/experiments/other/submissions/${id}`, {
+      token: adminToken,
+    });
+    assert.equal(elsewhere.status, 404);
+    const badStatus = await call('GET', '/experiments/demo/submissions?status=Sleeping', {
+      token: bobToken,
+    });
+    assert.equal(badStatus.status, 400);
+    assert.equal((badStatus.body.error as { field?: string }).field, 'query.status.0');
+  });
+
+  it('describes exactly the routes it has in its OpenAPI document', async () => {
+    const doc = await call('GET', '/openapi.json', { token: bobToken });
+    assert.equal(doc.status, 200);
+    assert.equal(doc.body.openapi, '3.1.0');
+    const paths = doc.body.paths as Record<
+      string,
+      Record<string, { operationId: string; parameters: { name: string; in: string }[] }>
+    >;
+    const documented = new Set(
+      Object.entries(paths).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+      ),
+    );
+    // Every route the server has under /api/v1 is documented, except the page that shows the
+    // document, the job runtime's endpoints (documented in docs/execution.md) and HEAD twins.
+    const served = new Set(
+      server.app.routes.registered
+        .filter((r) => r.url.startsWith('/api/v1/') && r.method !== 'HEAD')
+        .filter((r) => !r.url.startsWith('/api/v1/jobs/') && r.url !== '/api/v1/reference')
+        .filter((r) => r.url !== '/api/v1/health')
+        .map((r) => `${r.method} ${openApiPath(r.url)}`),
+    );
+    assert.deepEqual([...served].sort(), [...documented].sort());
+    // Structure: unique operation ids; every {param} of a path is declared as a path parameter.
+    const ids = new Set<string>();
+    for (const [path, ops] of Object.entries(paths)) {
+      for (const op of Object.values(ops)) {
+        assert.ok(!ids.has(op.operationId), op.operationId);
+        ids.add(op.operationId);
+        const declared = op.parameters
+          .filter((p) => p.in === 'path')
+          .map((p) => p.name)
+          .sort();
+        const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+        assert.deepEqual(declared, inPath, path);
+      }
+    }
+    const page = await fetch(`${server.url}/api/v1/reference`, {
+      headers: { authorization: `Bearer ${bobToken}` },
+    });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /\/api\/v1\/experiments\/\{experiment\}\/campaigns/);
+  });
+});

@@ -1,0 +1,127 @@
+// /experiments/:experiment/campaigns: list, create (push), read (text, role, owner, effective
+// model), save a revision (refused when stale), revisions.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { CampaignOperations } from '../../services/operations/campaigns.ts';
+import { callerOf } from '../caller.ts';
+import { queryInt, type RouteRegistry } from '../route.ts';
+import {
+  CampaignParams,
+  CampaignSummary,
+  ExperimentParams,
+  PageQuery,
+  RevisionSummary,
+  offsetPage,
+} from './schemas.ts';
+
+const Saved = z.object({ campaign: CampaignSummary, revision: RevisionSummary });
+const text = z
+  .string()
+  .min(1)
+  .max(16 * 1024 * 1024);
+
+export function campaignRoutes(
+  app: FastifyInstance,
+  routes: RouteRegistry,
+  ops: CampaignOperations,
+) {
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/campaigns',
+    tag: 'campaigns',
+    summary: "The experiment's campaigns, by name, a page at a time",
+    params: ExperimentParams,
+    query: z.strictObject({
+      limit: queryInt(1, 1000).optional(),
+      cursor: z.string().optional(),
+      name: z.string().max(128).optional().describe('part of the name, any case'),
+    }),
+    response: z.object({
+      items: z.array(CampaignSummary),
+      next_cursor: z.string().nullable(),
+      total: z.number().int(),
+    }),
+    handler: ({ params, query, request }) =>
+      ops.list(callerOf(request), params.experiment, {
+        ...(query.limit === undefined ? {} : { limit: query.limit }),
+        ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+        ...(query.name === undefined ? {} : { nameContains: query.name }),
+      }),
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/experiments/:experiment/campaigns',
+    tag: 'campaigns',
+    summary: 'Create a campaign from its text (push); the caller owns it',
+    params: ExperimentParams,
+    body: z.strictObject({ text, message: z.string().max(2000).optional() }),
+    response: Saved,
+    status: 201,
+    handler: ({ params, body, request }) =>
+      ops.create(callerOf(request), params.experiment, body.text, body.message),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/campaigns/:campaign',
+    tag: 'campaigns',
+    summary: 'A campaign: its text, role, owner and effective model (every inherited value)',
+    params: CampaignParams,
+    response: CampaignSummary.extend({
+      text: z.string(),
+      role: z.string(),
+      owner: z.string(),
+      effective: z.unknown(),
+    }),
+    handler: ({ params, request }) =>
+      ops.get(callerOf(request), params.experiment, params.campaign),
+  });
+
+  routes.add(app, {
+    method: 'PUT',
+    url: '/experiments/:experiment/campaigns/:campaign',
+    tag: 'campaigns',
+    summary:
+      'Save a new revision; refused (409 store.stale-revision) unless expected_revision is current',
+    params: CampaignParams,
+    body: z.strictObject({
+      text,
+      expected_revision: z.number().int().min(1),
+      message: z.string().max(2000).optional(),
+    }),
+    response: Saved,
+    handler: ({ params, body, request }) =>
+      ops.save(callerOf(request), params.experiment, params.campaign, {
+        text: body.text,
+        expectedRevision: body.expected_revision,
+        ...(body.message === undefined ? {} : { message: body.message }),
+      }),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/campaigns/:campaign/revisions',
+    tag: 'campaigns',
+    summary: 'Revisions, newest first',
+    params: CampaignParams,
+    query: PageQuery,
+    response: offsetPage(RevisionSummary),
+    handler: ({ params, query, request }) =>
+      ops.revisions(callerOf(request), params.experiment, params.campaign, {
+        ...(query.limit === undefined ? {} : { limit: query.limit }),
+        ...(query.offset === undefined ? {} : { offset: query.offset }),
+      }),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/campaigns/:campaign/revisions/:revision',
+    tag: 'campaigns',
+    summary: 'One revision with its text',
+    params: CampaignParams.extend({ revision: z.coerce.number().int().min(1) }),
+    response: RevisionSummary.extend({ text: z.string(), model: z.unknown() }),
+    handler: ({ params, request }) =>
+      ops.revision(callerOf(request), params.experiment, params.campaign, params.revision),
+  });
+}

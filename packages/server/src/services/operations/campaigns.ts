@@ -1,0 +1,133 @@
+// Campaign use cases on behalf of a caller: each checks the caller's permission (AccessService)
+// before it reads or changes anything, so every entry point shares one rule set.
+import { effectiveCampaign } from '@poms/core';
+import { parseCampaign } from '@poms/campaign-file';
+import type {
+  CampaignRecord,
+  CampaignSummary,
+  CursorPage,
+  OffsetPage,
+  RevisionRecord,
+  RevisionSummary,
+  SavedCampaign,
+  Store,
+} from '../../ports/store.ts';
+import { campaignRole, type AccessService, type Caller } from '../access.ts';
+import { CampaignService, InvalidCampaignError } from '../campaigns.ts';
+import type { StoredModel } from '../execution/config.ts';
+
+export interface CampaignDetail extends CampaignSummary {
+  text: string;
+  role: string;
+  owner: string;
+  /** Every stage with its inherited values (POMS's effective model). */
+  effective: unknown;
+}
+
+export class CampaignOperations {
+  private readonly campaigns: CampaignService;
+
+  constructor(
+    private readonly store: Store,
+    private readonly access: AccessService,
+  ) {
+    this.campaigns = new CampaignService(store);
+  }
+
+  async list(
+    caller: Caller,
+    experiment: string,
+    options: { limit?: number; cursor?: string | null; nameContains?: string },
+  ): Promise<CursorPage<CampaignSummary>> {
+    this.access.check(caller, 'view', { experiment });
+    return this.store.campaigns.list(experiment, options);
+  }
+
+  /** A campaign the caller may see; not found (404) when it may not. */
+  async find(caller: Caller, experiment: string, name: string): Promise<CampaignRecord> {
+    this.access.check(caller, 'view', { experiment });
+    return this.store.campaigns.get(experiment, name);
+  }
+
+  async get(caller: Caller, experiment: string, name: string): Promise<CampaignDetail> {
+    const campaign = await this.find(caller, experiment, name);
+    const target = await this.access.campaignTarget(campaign);
+    return {
+      id: campaign.id,
+      experiment: campaign.experiment,
+      name: campaign.name,
+      current_revision: campaign.current_revision,
+      active: campaign.active,
+      created_at: campaign.created_at,
+      updated_at: campaign.updated_at,
+      text: campaign.text,
+      role: target.campaign?.role ?? 'production',
+      owner: target.campaign?.owner ?? '',
+      effective: effectiveCampaign((campaign.model as StoredModel).spec),
+    };
+  }
+
+  /** Creates a campaign owned by the caller, of the role its text states. */
+  async create(
+    caller: Caller,
+    experiment: string,
+    text: string,
+    message?: string,
+  ): Promise<SavedCampaign> {
+    const parsed = parseCampaign(text);
+    if (!parsed.ok || !parsed.spec) throw new InvalidCampaignError(parsed.diagnostics);
+    this.access.check(caller, 'campaign.create', {
+      experiment,
+      campaign: { role: parsed.spec.role ?? 'production', owner: caller.username },
+    });
+    return this.campaigns.create(experiment, text, caller.username, message);
+  }
+
+  /** Saves a revision; changing the campaign's role needs the right to create one of the new role. */
+  async save(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    input: { text: string; expectedRevision: number; message?: string },
+  ): Promise<SavedCampaign> {
+    const campaign = await this.find(caller, experiment, name);
+    const target = await this.access.campaignTarget(campaign);
+    this.access.check(caller, 'campaign.edit', target);
+    const parsed = parseCampaign(input.text);
+    if (!parsed.ok || !parsed.spec) throw new InvalidCampaignError(parsed.diagnostics);
+    const newRole = parsed.spec.role ?? 'production';
+    if (newRole !== campaignRole(campaign.model)) {
+      this.access.check(caller, 'campaign.create', {
+        experiment,
+        campaign: { role: newRole, owner: target.campaign?.owner ?? caller.username },
+      });
+    }
+    return this.campaigns.save(
+      campaign.id,
+      input.expectedRevision,
+      input.text,
+      caller.username,
+      input.message,
+    );
+  }
+
+  async revisions(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    page: { limit?: number; offset?: number },
+  ): Promise<OffsetPage<RevisionSummary>> {
+    const campaign = await this.find(caller, experiment, name);
+    return this.store.campaigns.listRevisions(campaign.id, page);
+  }
+
+  async revision(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    revision: number,
+  ): Promise<RevisionRecord> {
+    const campaign = await this.find(caller, experiment, name);
+    return this.store.campaigns.getRevision(campaign.id, revision);
+  }
+}

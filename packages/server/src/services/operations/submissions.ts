@@ -1,0 +1,214 @@
+// Launches and submissions on behalf of a caller: permission first (the campaign's role and owner
+// decide), then the execution core. A submission is reached through its experiment: one of
+// another experiment is not found, whatever its id.
+import type { ParamList, RecoveryType, SubmissionStatus } from '@poms/core';
+import { NotFoundError } from '../../ports/errors.ts';
+import type { OffsetPage, Store } from '../../ports/store.ts';
+import type {
+  FileStatistics,
+  HistoryEntry,
+  JobRecord,
+  LedgerEntry,
+  LedgerState,
+  SubmissionRecord,
+} from '../../ports/submissions.ts';
+import type { AccessService, Caller } from '../access.ts';
+import type { DryRunResult, Execution, LaunchOutcome } from '../execution/index.ts';
+
+export interface LaunchInput {
+  test?: boolean | undefined;
+  overrides?: ParamList | undefined;
+  dataset?: string | undefined;
+}
+
+export class SubmissionOperations {
+  constructor(
+    private readonly store: Store,
+    private readonly access: AccessService,
+    private readonly execution: Execution,
+  ) {}
+
+  private async campaignTarget(caller: Caller, experiment: string, campaign: string) {
+    this.access.check(caller, 'view', { experiment });
+    const record = await this.store.campaigns.get(experiment, campaign);
+    return this.access.campaignTarget(record);
+  }
+
+  async launch(
+    caller: Caller,
+    experiment: string,
+    campaign: string,
+    stage: string,
+    input: LaunchInput,
+  ): Promise<LaunchOutcome> {
+    this.access.check(
+      caller,
+      'stage.launch',
+      await this.campaignTarget(caller, experiment, campaign),
+    );
+    return this.execution.launches.launch({
+      experiment,
+      campaign,
+      stage,
+      launcher: caller.username,
+      test: input.test,
+      overrides: input.overrides,
+      dataset: input.dataset,
+    });
+  }
+
+  async launchCampaign(caller: Caller, experiment: string, campaign: string, input: LaunchInput) {
+    this.access.check(
+      caller,
+      'stage.launch',
+      await this.campaignTarget(caller, experiment, campaign),
+    );
+    return this.execution.launches.launchCampaign({
+      experiment,
+      campaign,
+      launcher: caller.username,
+      test: input.test,
+      overrides: input.overrides,
+    });
+  }
+
+  /** Seeing what a launch would do needs only the right to see the campaign. */
+  async dryRun(
+    caller: Caller,
+    experiment: string,
+    campaign: string,
+    stage: string,
+    input: LaunchInput,
+  ): Promise<DryRunResult> {
+    await this.campaignTarget(caller, experiment, campaign);
+    return this.execution.dryRun({
+      experiment,
+      campaign,
+      stage,
+      launcher: caller.username,
+      test: input.test,
+      overrides: input.overrides,
+      dataset: input.dataset,
+    });
+  }
+
+  async list(
+    caller: Caller,
+    experiment: string,
+    filter: {
+      campaign?: string | undefined;
+      stage?: string | undefined;
+      statuses?: SubmissionStatus[] | undefined;
+      limit?: number | undefined;
+      offset?: number | undefined;
+    },
+  ): Promise<OffsetPage<SubmissionRecord>> {
+    this.access.check(caller, 'view', { experiment });
+    const campaignId =
+      filter.campaign === undefined
+        ? undefined
+        : (await this.store.campaigns.get(experiment, filter.campaign)).id;
+    return this.store.submissions.list({
+      experiment,
+      campaignId,
+      stage: filter.stage,
+      statuses: filter.statuses,
+      limit: filter.limit,
+      offset: filter.offset,
+    });
+  }
+
+  /** A submission of the experiment the caller may see. */
+  async get(caller: Caller, experiment: string, id: string): Promise<SubmissionRecord> {
+    this.access.check(caller, 'view', { experiment });
+    const submission = await this.store.submissions.get(id);
+    if (submission.experiment !== experiment) throw new NotFoundError('submission', id);
+    return submission;
+  }
+
+  async details(
+    caller: Caller,
+    experiment: string,
+    id: string,
+  ): Promise<{
+    submission: SubmissionRecord;
+    statistics: FileStatistics;
+    history: HistoryEntry[];
+    jobs: JobRecord[];
+  }> {
+    const submission = await this.get(caller, experiment, id);
+    const [statistics, history, jobs] = await Promise.all([
+      this.store.submissions.statistics(id),
+      this.store.submissions.history(id),
+      this.store.submissions.jobs(id),
+    ]);
+    return { submission, statistics, history, jobs };
+  }
+
+  async ledger(
+    caller: Caller,
+    experiment: string,
+    id: string,
+    options: { state?: LedgerState; limit?: number; offset?: number },
+  ): Promise<OffsetPage<LedgerEntry>> {
+    await this.get(caller, experiment, id);
+    return this.store.submissions.ledger(id, options);
+  }
+
+  async config(caller: Caller, experiment: string, id: string): Promise<unknown> {
+    await this.get(caller, experiment, id);
+    return this.store.submissions.config(id);
+  }
+
+  private async controlTarget(caller: Caller, experiment: string, id: string) {
+    const submission = await this.get(caller, experiment, id);
+    const campaign = await this.store.campaigns.getById(submission.campaign_id as never);
+    return { submission, target: await this.access.campaignTarget(campaign) };
+  }
+
+  async jobAction(
+    caller: Caller,
+    experiment: string,
+    id: string,
+    action: 'kill' | 'hold' | 'release',
+    indexes?: number[],
+  ) {
+    const { target } = await this.controlTarget(caller, experiment, id);
+    this.access.check(caller, 'jobs.control', target);
+    const jobTarget = { kind: 'submission' as const, id, indexes };
+    const control = this.execution.control;
+    switch (action) {
+      case 'kill':
+        return control.kill(jobTarget, caller.username);
+      case 'hold':
+        return control.holdJobs(jobTarget, caller.username);
+      case 'release':
+        return control.releaseJobs(jobTarget, caller.username);
+    }
+  }
+
+  async recover(caller: Caller, experiment: string, id: string, type?: RecoveryType) {
+    const { target } = await this.controlTarget(caller, experiment, id);
+    this.access.check(caller, 'stage.launch', target);
+    return this.execution.control.recover(id, caller.username, type);
+  }
+
+  async decide(
+    caller: Caller,
+    experiment: string,
+    id: string,
+    decision: 'approve' | 'reject' | 'force-located',
+  ): Promise<SubmissionRecord> {
+    const { target } = await this.controlTarget(caller, experiment, id);
+    this.access.check(caller, 'submission.approve', target);
+    const control = this.execution.control;
+    switch (decision) {
+      case 'approve':
+        return control.approve(id, caller.username);
+      case 'reject':
+        return control.reject(id, caller.username);
+      case 'force-located':
+        return control.forceLocated(id, caller.username);
+    }
+  }
+}
