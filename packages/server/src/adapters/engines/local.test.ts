@@ -282,6 +282,33 @@ describe('LocalEngine', () => {
     assert.equal((await second.logs('local:sub_r:0')).stdout, 'done\n');
   });
 
+  it('after a restart, starts queued jobs as soon as a poll sees a slot free', async () => {
+    // The bug this guards: a poll that noticed the end of a job found again after a restart
+    // freed its slot without starting the queued jobs, which then waited forever.
+    const root = tempRoot();
+    const first = engine(root, { concurrency: 1 });
+    const marker = join(root, 'go');
+    const { engine_ids } = await first.submit({
+      submission_id: 'sub_q',
+      jobs: [sh(0, `while [ ! -e ${marker} ]; do sleep 0.05; done`), sh(1, 'exit 0')],
+    });
+    await inState(first, 'local:sub_q:0', 'running');
+    first.close();
+    // No monitor to speak of: only polls see the first job end.
+    const second = new LocalEngine({ root, concurrency: 1, monitorIntervalMs: 3_600_000 });
+    engines.push(second);
+    assert.deepEqual(
+      (await second.poll(engine_ids)).map((r) => r.state),
+      ['running', 'queued'],
+    );
+    writeFileSync(marker, '');
+    const reports = await allDone(second, engine_ids);
+    assert.deepEqual(
+      reports.map((r) => r.state),
+      ['completed', 'completed'],
+    );
+  });
+
   it('tells a process from another one that reuses its pid, by start time', () => {
     const own = readStat(process.pid);
     assert.ok(own !== undefined);

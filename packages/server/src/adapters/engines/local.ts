@@ -435,9 +435,12 @@ export class LocalEngine implements BatchEngine {
       final: { engine_id: job.id, ...final },
     };
     this.save(job);
-    this.active.delete(job);
+    const freed = this.active.delete(job);
     clearTimeout(job.killTimer);
     job.killTimer = undefined;
+    // A slot is free, whoever noticed the end (the child's exit, the monitor, or a poll that
+    // settled a job found again after a restart): queued jobs must not wait for another event.
+    if (freed) queueMicrotask(() => this.schedule());
   }
 
   private report(id: string): JobReport {
