@@ -19,8 +19,13 @@ import { AuthService } from './services/auth/auth-service.ts';
 import { seedDemo } from './services/demo.ts';
 import { createExecution, type Execution } from './services/execution/index.ts';
 import { HealthService } from './services/health.ts';
+import { AuditOperations } from './services/operations/audit.ts';
 import { CampaignOperations } from './services/operations/campaigns.ts';
+import { CatalogOperations } from './services/operations/catalog.ts';
+import { HoldOperations } from './services/operations/holds.ts';
+import { ScheduleOperations } from './services/operations/schedules.ts';
 import { SubmissionOperations } from './services/operations/submissions.ts';
+import { UserOperations } from './services/operations/users.ts';
 
 export const VERSION = '0.1.0';
 
@@ -121,6 +126,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           access,
           campaigns: new CampaignOperations(store, access),
           submissions: new SubmissionOperations(store, access, execution),
+          holds: new HoldOperations(store, access, execution),
+          schedules: new ScheduleOperations(store, access, execution),
+          catalog: new CatalogOperations(store, access),
+          users: new UserOperations(store, access),
+          audit: new AuditOperations(store, access),
           version: VERSION,
           options: { trustedProxies: options.trustedProxies ?? [] },
         },

@@ -6,12 +6,22 @@ import type { AccessService } from '../services/access.ts';
 import type { AuthService } from '../services/auth/auth-service.ts';
 import type { JobReportService } from '../services/execution/job-reports.ts';
 import type { HealthService } from '../services/health.ts';
+import type { AuditOperations } from '../services/operations/audit.ts';
 import type { CampaignOperations } from '../services/operations/campaigns.ts';
+import type { CatalogOperations } from '../services/operations/catalog.ts';
+import type { HoldOperations } from '../services/operations/holds.ts';
+import type { ScheduleOperations } from '../services/operations/schedules.ts';
 import type { SubmissionOperations } from '../services/operations/submissions.ts';
+import type { UserOperations } from '../services/operations/users.ts';
+import { auditRoutes } from './api/audit.ts';
 import { campaignRoutes } from './api/campaigns.ts';
+import { catalogRoutes } from './api/catalog.ts';
 import { experimentRoutes } from './api/experiments.ts';
+import { holdRoutes } from './api/holds.ts';
 import { referenceRoutes } from './api/reference.ts';
+import { scheduleRoutes } from './api/schedules.ts';
 import { submissionRoutes } from './api/submissions.ts';
+import { userRoutes } from './api/users.ts';
 import { authRoutes, authenticateRequests, type AuthOptions } from './auth.ts';
 import { knownError } from './errors.ts';
 import { healthRoutes } from './health.ts';
@@ -25,6 +35,11 @@ export interface ApiServices {
   access: AccessService;
   campaigns: CampaignOperations;
   submissions: SubmissionOperations;
+  holds: HoldOperations;
+  schedules: ScheduleOperations;
+  catalog: CatalogOperations;
+  users: UserOperations;
+  audit: AuditOperations;
   version: string;
   options?: AuthOptions | undefined;
 }
@@ -90,6 +105,11 @@ export function buildApp(
         experimentRoutes(scope, routes, api.store, api.access);
         campaignRoutes(scope, routes, api.campaigns);
         submissionRoutes(scope, routes, api.submissions);
+        holdRoutes(scope, routes, api.holds);
+        scheduleRoutes(scope, routes, api.schedules);
+        catalogRoutes(scope, routes, api.catalog);
+        userRoutes(scope, routes, api.users);
+        auditRoutes(scope, routes, api.audit);
         referenceRoutes(scope, routes, api.version);
       },
       { prefix: '/api/v1' },

@@ -15,6 +15,7 @@ import type {
 import { campaignRole, type AccessService, type Caller } from '../access.ts';
 import { CampaignService, InvalidCampaignError } from '../campaigns.ts';
 import type { StoredModel } from '../execution/config.ts';
+import { recordChange } from './audit.ts';
 
 export interface CampaignDetail extends CampaignSummary {
   text: string;
@@ -80,7 +81,16 @@ export class CampaignOperations {
       experiment,
       campaign: { role: parsed.spec.role ?? 'production', owner: caller.username },
     });
-    return this.campaigns.create(experiment, text, caller.username, message);
+    const saved = await this.campaigns.create(experiment, text, caller.username, message);
+    await recordChange(this.store, caller, {
+      experiment,
+      action: 'campaign.create',
+      objectType: 'campaign',
+      objectId: saved.campaign.name,
+      summary: `created campaign ${saved.campaign.name} (revision ${saved.revision.revision})`,
+      after: { revision: saved.revision.revision, role: parsed.spec.role ?? 'production' },
+    });
+    return saved;
   }
 
   /** Saves a revision; changing the campaign's role needs the right to create one of the new role. */
@@ -102,13 +112,23 @@ export class CampaignOperations {
         campaign: { role: newRole, owner: target.campaign?.owner ?? caller.username },
       });
     }
-    return this.campaigns.save(
+    const saved = await this.campaigns.save(
       campaign.id,
       input.expectedRevision,
       input.text,
       caller.username,
       input.message,
     );
+    await recordChange(this.store, caller, {
+      experiment,
+      action: 'campaign.save',
+      objectType: 'campaign',
+      objectId: campaign.name,
+      summary: `saved campaign ${campaign.name}: revision ${campaign.current_revision} → ${saved.revision.revision}${input.message ? ` (${input.message})` : ''}`,
+      before: { revision: campaign.current_revision },
+      after: { revision: saved.revision.revision },
+    });
+    return saved;
   }
 
   async revisions(

@@ -14,6 +14,7 @@ import type {
 } from '../../ports/submissions.ts';
 import type { AccessService, Caller } from '../access.ts';
 import type { DryRunResult, Execution, LaunchOutcome } from '../execution/index.ts';
+import { recordChange } from './audit.ts';
 
 export interface LaunchInput {
   test?: boolean | undefined;
@@ -46,7 +47,7 @@ export class SubmissionOperations {
       'stage.launch',
       await this.campaignTarget(caller, experiment, campaign),
     );
-    return this.execution.launches.launch({
+    const outcome = await this.execution.launches.launch({
       experiment,
       campaign,
       stage,
@@ -54,6 +55,52 @@ export class SubmissionOperations {
       test: input.test,
       overrides: input.overrides,
       dataset: input.dataset,
+    });
+    await this.recordLaunch(
+      caller,
+      experiment,
+      'submission.launch',
+      campaign,
+      stage,
+      outcome,
+      input,
+    );
+    return outcome;
+  }
+
+  /** The audit entry of a launch: the submission it made, or the stage when it made none. */
+  private async recordLaunch(
+    caller: Caller,
+    experiment: string,
+    action: string,
+    campaign: string,
+    stage: string,
+    outcome: LaunchOutcome,
+    input: { test?: boolean | undefined; dataset?: string | undefined },
+    parentId?: string,
+  ): Promise<void> {
+    const what = `${input.test === true ? 'test launch' : 'launch'} of ${campaign}/${stage}`;
+    const from = parentId === undefined ? '' : ` (recovery of ${parentId})`;
+    await recordChange(this.store, caller, {
+      experiment,
+      action,
+      ...(outcome.kind === 'launched'
+        ? { objectType: 'submission', objectId: outcome.submission.id }
+        : { objectType: 'stage', objectId: `${campaign}/${stage}` }),
+      summary:
+        outcome.kind === 'launched'
+          ? `${what}${from}: ${outcome.created ? 'submission' : 'already launched as'} ${outcome.submission.id}`
+          : outcome.kind === 'held'
+            ? `${what}${from} queued behind a hold (${outcome.entry.id})`
+            : `${what}${from}: nothing to launch (${outcome.reason})`,
+      after: {
+        kind: outcome.kind,
+        ...(outcome.kind === 'launched' ? { submission: outcome.submission.id } : {}),
+        ...(outcome.kind === 'held' ? { held_launch: outcome.entry.id } : {}),
+        ...(parentId === undefined ? {} : { parent: parentId }),
+        ...(input.test === true ? { test: true } : {}),
+        ...(input.dataset === undefined ? {} : { dataset: input.dataset }),
+      },
     });
   }
 
@@ -63,13 +110,25 @@ export class SubmissionOperations {
       'stage.launch',
       await this.campaignTarget(caller, experiment, campaign),
     );
-    return this.execution.launches.launchCampaign({
+    const outcomes = await this.execution.launches.launchCampaign({
       experiment,
       campaign,
       launcher: caller.username,
       test: input.test,
       overrides: input.overrides,
     });
+    for (const { stage, outcome } of outcomes) {
+      await this.recordLaunch(
+        caller,
+        experiment,
+        'campaign.launch',
+        campaign,
+        stage,
+        outcome,
+        input,
+      );
+    }
+    return outcomes;
   }
 
   /** Seeing what a launch would do needs only the right to see the campaign. */
@@ -177,20 +236,39 @@ export class SubmissionOperations {
     this.access.check(caller, 'jobs.control', target);
     const jobTarget = { kind: 'submission' as const, id, indexes };
     const control = this.execution.control;
-    switch (action) {
-      case 'kill':
-        return control.kill(jobTarget, caller.username);
-      case 'hold':
-        return control.holdJobs(jobTarget, caller.username);
-      case 'release':
-        return control.releaseJobs(jobTarget, caller.username);
-    }
+    const result =
+      action === 'kill'
+        ? await control.kill(jobTarget, caller.username)
+        : action === 'hold'
+          ? await control.holdJobs(jobTarget, caller.username)
+          : await control.releaseJobs(jobTarget, caller.username);
+    await recordChange(this.store, caller, {
+      experiment,
+      action: `submission.${action}`,
+      objectType: 'submission',
+      objectId: id,
+      summary: `${action} ${indexes === undefined ? 'every job' : `jobs ${indexes.join(', ')}`} of ${id}: ${result.jobs} jobs`,
+      after: { jobs: result.jobs, ...(indexes === undefined ? {} : { indexes }) },
+    });
+    return result;
   }
 
   async recover(caller: Caller, experiment: string, id: string, type?: RecoveryType) {
-    const { target } = await this.controlTarget(caller, experiment, id);
+    const { submission, target } = await this.controlTarget(caller, experiment, id);
     this.access.check(caller, 'stage.launch', target);
-    return this.execution.control.recover(id, caller.username, type);
+    const outcome = await this.execution.control.recover(id, caller.username, type);
+    const campaign = submission.campaign;
+    await this.recordLaunch(
+      caller,
+      experiment,
+      'submission.recover',
+      campaign,
+      submission.stage,
+      outcome,
+      {},
+      id,
+    );
+    return outcome;
   }
 
   async decide(
@@ -199,16 +277,25 @@ export class SubmissionOperations {
     id: string,
     decision: 'approve' | 'reject' | 'force-located',
   ): Promise<SubmissionRecord> {
-    const { target } = await this.controlTarget(caller, experiment, id);
+    const { submission, target } = await this.controlTarget(caller, experiment, id);
     this.access.check(caller, 'submission.approve', target);
     const control = this.execution.control;
-    switch (decision) {
-      case 'approve':
-        return control.approve(id, caller.username);
-      case 'reject':
-        return control.reject(id, caller.username);
-      case 'force-located':
-        return control.forceLocated(id, caller.username);
-    }
+    const before = submission.status;
+    const moved =
+      decision === 'approve'
+        ? await control.approve(id, caller.username)
+        : decision === 'reject'
+          ? await control.reject(id, caller.username)
+          : await control.forceLocated(id, caller.username);
+    await recordChange(this.store, caller, {
+      experiment,
+      action: `submission.${decision}`,
+      objectType: 'submission',
+      objectId: id,
+      summary: `${decision} ${id}: ${before} → ${moved.status}`,
+      before: { status: before },
+      after: { status: moved.status },
+    });
+    return moved;
   }
 }

@@ -1,0 +1,155 @@
+// The experiment's catalog: declare files, query and count them (the query language of
+// docs/queries.md), one file's details; datasets (saved queries) and snapshots (frozen lists).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DeclaredFile, MetadataValue } from '@poms/core';
+import type { CatalogOperations } from '../../services/operations/catalog.ts';
+import { callerOf } from '../caller.ts';
+import { queryInt, type RouteRegistry } from '../route.ts';
+import { ExperimentParams } from './schemas.ts';
+
+const time = z.string().describe('ISO 8601 UTC');
+const queryText = z.string().min(1).max(100_000).describe('a query (docs/queries.md)');
+
+const FileRecord = z.object({
+  name: z.string(),
+  size: z.number().int().nullable(),
+  checksum: z.string().nullable(),
+  metadata: z.record(z.string(), MetadataValue),
+  created_at: time,
+});
+const FileDetails = FileRecord.extend({
+  parents: z.array(z.string()),
+  children: z.array(z.string()),
+  replicas: z.array(z.object({ location: z.string(), path: z.string() })),
+});
+const Dataset = z.object({ name: z.string(), query: z.string(), created_at: time });
+const CountedDataset = Dataset.extend({ file_count: z.number().int() });
+const Snapshot = z.object({
+  id: z.string(),
+  dataset: z.string().nullable(),
+  query: z.string(),
+  owner: z.string().nullable(),
+  file_count: z.number().int(),
+  created_at: time,
+});
+
+export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: CatalogOperations) {
+  routes.add(app, {
+    method: 'POST',
+    url: '/experiments/:experiment/files',
+    tag: 'catalog',
+    summary: 'Declare files (metadata, parents, replicas) in bulk: all or nothing, idempotent',
+    params: ExperimentParams,
+    body: z.strictObject({ files: z.array(DeclaredFile).min(1).max(100_000) }),
+    response: z.object({
+      created: z.number().int(),
+      unchanged: z.number().int(),
+      updated: z.number().int(),
+    }),
+    handler: ({ params, body, request }) =>
+      ops.declare(callerOf(request), params.experiment, body.files),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/files',
+    tag: 'catalog',
+    summary: 'The files a query selects, in name order, a page at a time (pass `next` as `after`)',
+    params: ExperimentParams,
+    query: z.strictObject({
+      query: queryText,
+      limit: queryInt(1, 10_000).optional(),
+      after: z.string().max(255).optional(),
+    }),
+    response: z.object({ files: z.array(FileRecord), next: z.string().nullable() }),
+    handler: ({ params, query, request }) =>
+      ops.query(callerOf(request), params.experiment, query.query, {
+        limit: query.limit,
+        after: query.after,
+      }),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/files-count',
+    tag: 'catalog',
+    summary: 'How many files a query selects',
+    params: ExperimentParams,
+    query: z.strictObject({ query: queryText }),
+    response: z.object({ count: z.number().int() }),
+    handler: ({ params, query, request }) =>
+      ops.count(callerOf(request), params.experiment, query.query),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/files/:name',
+    tag: 'catalog',
+    summary: 'A file with its metadata, parents, children and replicas',
+    params: ExperimentParams.extend({ name: z.string().min(1).max(255) }),
+    response: FileDetails,
+    handler: ({ params, request }) => ops.file(callerOf(request), params.experiment, params.name),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/datasets',
+    tag: 'catalog',
+    summary: "The experiment's datasets (saved queries)",
+    params: ExperimentParams,
+    response: z.array(Dataset),
+    handler: ({ params, request }) => ops.datasets(callerOf(request), params.experiment),
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/experiments/:experiment/datasets',
+    tag: 'catalog',
+    summary: 'Save a query under a name: a live definition that grows with the catalog',
+    params: ExperimentParams,
+    body: z.strictObject({ name: z.string().min(1).max(200), query: queryText }),
+    response: CountedDataset,
+    status: 201,
+    handler: ({ params, body, request }) =>
+      ops.defineDataset(callerOf(request), params.experiment, body.name, body.query),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/datasets/:name',
+    tag: 'catalog',
+    summary: 'A dataset with how many files it selects now',
+    params: ExperimentParams.extend({ name: z.string().min(1).max(200) }),
+    response: CountedDataset,
+    handler: ({ params, request }) =>
+      ops.dataset(callerOf(request), params.experiment, params.name),
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/experiments/:experiment/snapshots',
+    tag: 'catalog',
+    summary: 'Freeze the current files of a query or of a dataset (give one of the two)',
+    params: ExperimentParams,
+    body: z.union([
+      z.strictObject({ query: queryText }),
+      z.strictObject({ dataset: z.string().min(1).max(200) }),
+    ]),
+    response: Snapshot,
+    status: 201,
+    handler: ({ params, body, request }) =>
+      ops.snapshot(callerOf(request), params.experiment, body),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/snapshots/:id',
+    tag: 'catalog',
+    summary: 'A snapshot: what it froze and how many files',
+    params: ExperimentParams.extend({ id: z.string().min(1).max(200) }),
+    response: Snapshot,
+    handler: ({ params, request }) =>
+      ops.getSnapshot(callerOf(request), params.experiment, params.id),
+  });
+}

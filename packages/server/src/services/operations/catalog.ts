@@ -1,0 +1,169 @@
+// The experiment's catalog on behalf of a caller: anyone of the experiment reads it (files,
+// datasets, snapshots); declaring files and defining datasets and snapshots needs catalog.write.
+// Query text is parsed here, so a mistake answers 400 with its code and column.
+import type {
+  DatasetRecord,
+  DeclareResult,
+  DeclaredFile,
+  FileDetails,
+  Query,
+  QueryPage,
+  SnapshotRecord,
+} from '@poms/core';
+import { parseQuery } from '@poms/core/query';
+import type { Store } from '../../ports/store.ts';
+import type { AccessService, Caller } from '../access.ts';
+import { recordChange } from './audit.ts';
+
+/** Query text that does not parse: `query.*` code, and the 1-based column in the message. */
+export class QueryTextError extends Error {
+  constructor(
+    readonly code: string,
+    readonly field: string,
+    message: string,
+    readonly details: { column: number; end_column: number },
+  ) {
+    super(message);
+  }
+}
+
+/** Parses query text, or throws QueryTextError naming the input (`query.query`, `body.query`). */
+export function queryOf(text: string, field: string): Query {
+  const parsed = parseQuery(text);
+  if (parsed.ok) return parsed.query;
+  const { code, message, column, endColumn } = parsed.error;
+  throw new QueryTextError(code, field, `${field}:1:${column + 1}: ${message}`, {
+    column: column + 1,
+    end_column: endColumn + 1,
+  });
+}
+
+export class CatalogOperations {
+  constructor(
+    private readonly store: Store,
+    private readonly access: AccessService,
+  ) {}
+
+  /** Declares files in bulk, all or nothing; declaring the same files again changes nothing. */
+  async declare(
+    caller: Caller,
+    experiment: string,
+    files: readonly DeclaredFile[],
+  ): Promise<DeclareResult> {
+    this.access.check(caller, 'catalog.write', { experiment });
+    const result = await this.store.catalog.declareFiles(experiment, files);
+    const first = files[0]?.name ?? '';
+    const last = files.at(-1)?.name ?? '';
+    await recordChange(this.store, caller, {
+      experiment,
+      action: 'files.declare',
+      objectType: 'catalog',
+      objectId: experiment,
+      summary: `declared ${files.length} files (${first}${files.length > 1 ? ` … ${last}` : ''}): ${result.created} new, ${result.updated} updated, ${result.unchanged} unchanged`,
+      after: result,
+    });
+    return result;
+  }
+
+  async query(
+    caller: Caller,
+    experiment: string,
+    text: string,
+    page: { limit?: number | undefined; after?: string | undefined },
+  ): Promise<QueryPage> {
+    this.access.check(caller, 'view', { experiment });
+    const query = queryOf(text, 'query.query');
+    return this.store.catalog.queryFiles(experiment, query, {
+      ...(page.limit === undefined ? {} : { limit: page.limit }),
+      ...(page.after === undefined ? {} : { after: page.after }),
+    });
+  }
+
+  async count(caller: Caller, experiment: string, text: string): Promise<{ count: number }> {
+    this.access.check(caller, 'view', { experiment });
+    const query = queryOf(text, 'query.query');
+    return { count: await this.store.catalog.countFiles(experiment, query) };
+  }
+
+  /** A file with its metadata, parents, children and replicas. */
+  async file(caller: Caller, experiment: string, name: string): Promise<FileDetails> {
+    this.access.check(caller, 'view', { experiment });
+    return this.store.catalog.getFile(experiment, name);
+  }
+
+  async datasets(caller: Caller, experiment: string): Promise<DatasetRecord[]> {
+    this.access.check(caller, 'view', { experiment });
+    return this.store.catalog.listDatasets(experiment);
+  }
+
+  /** A dataset with how many files it selects now. */
+  async dataset(
+    caller: Caller,
+    experiment: string,
+    name: string,
+  ): Promise<DatasetRecord & { file_count: number }> {
+    this.access.check(caller, 'view', { experiment });
+    const dataset = await this.store.catalog.getDataset(experiment, name);
+    const count = await this.store.catalog.countFiles(experiment, { type: 'defname', name });
+    return { ...dataset, file_count: count };
+  }
+
+  /** Saves a query under a name: a live definition that grows with the catalog. */
+  async defineDataset(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    text: string,
+  ): Promise<DatasetRecord & { file_count: number }> {
+    this.access.check(caller, 'catalog.write', { experiment });
+    queryOf(text, 'body.query');
+    const dataset = await this.store.catalog.defineDataset(experiment, name, text);
+    const count = await this.store.catalog.countFiles(experiment, { type: 'defname', name });
+    await recordChange(this.store, caller, {
+      experiment,
+      action: 'dataset.define',
+      objectType: 'dataset',
+      objectId: name,
+      summary: `defined dataset ${name}: ${text}`,
+      after: { query: text },
+    });
+    return { ...dataset, file_count: count };
+  }
+
+  /** Freezes the current files of a query or of a named dataset. */
+  async snapshot(
+    caller: Caller,
+    experiment: string,
+    input: { query?: string | undefined; dataset?: string | undefined },
+  ): Promise<SnapshotRecord> {
+    this.access.check(caller, 'catalog.write', { experiment });
+    let snapshot: SnapshotRecord;
+    if (input.dataset !== undefined) {
+      const dataset = await this.store.catalog.getDataset(experiment, input.dataset);
+      snapshot = await this.store.catalog.snapshot(
+        experiment,
+        { type: 'defname', name: dataset.name },
+        { queryText: dataset.query, dataset: dataset.name },
+      );
+    } else {
+      const text = input.query ?? '';
+      snapshot = await this.store.catalog.snapshot(experiment, queryOf(text, 'body.query'), {
+        queryText: text,
+      });
+    }
+    await recordChange(this.store, caller, {
+      experiment,
+      action: 'snapshot.create',
+      objectType: 'snapshot',
+      objectId: snapshot.id,
+      summary: `snapshot ${snapshot.id} of ${snapshot.dataset ?? snapshot.query}: ${snapshot.file_count} files`,
+      after: { dataset: snapshot.dataset, query: snapshot.query, file_count: snapshot.file_count },
+    });
+    return snapshot;
+  }
+
+  async getSnapshot(caller: Caller, experiment: string, id: string): Promise<SnapshotRecord> {
+    this.access.check(caller, 'view', { experiment });
+    return this.store.catalog.getSnapshot(experiment, id);
+  }
+}
