@@ -8,10 +8,14 @@ import { UsageError, type Io } from './output.ts';
 
 /** The options every execution command takes. */
 export interface LocalOptions {
-  data: string;
+  /** Unset: $POMS_DATA, else `.poms-data` (see `resolveTarget`). */
+  data?: string;
   postgres?: string;
   experiment: string;
-  as: string;
+  /** Unset: $USER, else `poms`. Local only. */
+  as?: string;
+  /** A POMS server to act on over its API instead of a data folder. */
+  server?: string;
   json?: boolean;
 }
 
@@ -19,10 +23,11 @@ export type RunAsync = (action: () => Promise<number>) => Promise<void>;
 
 export function localOptions(command: Command): Command {
   return command
-    .option('--data <dir>', 'the data folder', process.env.POMS_DATA ?? '.poms-data')
-    .option('--postgres <url>', 'use this PostgreSQL store', process.env.POMS_POSTGRES_URL)
+    .option('--server <url>', 'act on this POMS server over its API ($POMS_URL, else `poms login`)')
+    .option('--data <dir>', 'the data folder ($POMS_DATA, else .poms-data)')
+    .option('--postgres <url>', 'use this PostgreSQL store ($POMS_POSTGRES_URL)')
     .option('--experiment <name>', 'the experiment', process.env.POMS_EXPERIMENT ?? 'demo')
-    .option('--as <user>', 'who acts', process.env.USER ?? 'poms')
+    .option('--as <user>', 'who acts, on a data folder ($USER)')
     .option('--json', 'print the records as JSON');
 }
 
@@ -47,15 +52,16 @@ export async function withLocal(
   fn: (local: Local) => Promise<number>,
 ): Promise<number> {
   const server = await loadServer();
+  const postgres = opts.postgres ?? process.env.POMS_POSTGRES_URL;
   const opened = await server.openLocal({
-    dataDir: opts.data,
-    ...(opts.postgres ? { postgresUrl: opts.postgres } : {}),
+    dataDir: opts.data ?? process.env.POMS_DATA ?? '.poms-data',
+    ...(postgres ? { postgresUrl: postgres } : {}),
   });
   let changed = false;
   const local: Local = {
     ...opened,
     experiment: opts.experiment,
-    by: opts.as,
+    by: opts.as ?? process.env.USER ?? 'poms',
     json: opts.json === true,
     changed: () => {
       changed = true;

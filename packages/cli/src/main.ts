@@ -11,6 +11,8 @@ import { splitCommands } from './commands/split.ts';
 import { startCommand } from './commands/start.ts';
 import { submissionCommands } from './commands/submissions.ts';
 import { EXIT_PROBLEMS, EXIT_USAGE, UsageError, processIo, type Io } from './output.ts';
+import { RemoteError } from './remote/client.ts';
+import { credentialCommands } from './remote/credentials.ts';
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
@@ -25,7 +27,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  campaignCommands(program, io, run);
+  campaignCommands(program, io, run, runAsync);
+  credentialCommands(program, io, runAsync);
   startCommand(program, io);
   splitCommands(program, io, runAsync);
   fileCommands(program, io, runAsync);
@@ -46,6 +49,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (error instanceof UsageError) {
       io.err(`poms: ${error.message}`);
       return EXIT_USAGE;
+    }
+    // The server's refusals carry its error code, whatever its shape.
+    if (error instanceof RemoteError) {
+      io.err(`poms: error ${error.code}: ${error.message}`);
+      return EXIT_PROBLEMS;
     }
     // Our typed errors (store.conflict, store.not-found, split.changed, …) are the input's fault:
     // said in one line with their code. Anything else is a bug and keeps its stack.

@@ -25,6 +25,7 @@ import { CatalogOperations } from './services/operations/catalog.ts';
 import { HoldOperations } from './services/operations/holds.ts';
 import { ScheduleOperations } from './services/operations/schedules.ts';
 import { SubmissionOperations } from './services/operations/submissions.ts';
+import { TemplateOperations } from './services/operations/templates.ts';
 import { UserOperations } from './services/operations/users.ts';
 
 export const VERSION = '0.1.0';
@@ -116,6 +117,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       password: options.adminPassword ?? process.env.POMS_ADMIN_PASSWORD,
     });
     const access = new AccessService(store);
+    const campaigns = new CampaignOperations(store, access);
     const app = buildApp(
       {
         health: new HealthService(store, clock, VERSION),
@@ -124,7 +126,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           store,
           auth,
           access,
-          campaigns: new CampaignOperations(store, access),
+          campaigns,
+          templates: new TemplateOperations(templatesDir, campaigns),
           submissions: new SubmissionOperations(store, access, execution),
           holds: new HoldOperations(store, access, execution),
           schedules: new ScheduleOperations(store, access, execution),

@@ -10,6 +10,7 @@ import {
   isEmptyDiff,
 } from '@poms/campaign-file';
 import { fallbackName, isIni, loadCampaign, readText } from '../campaign-files.ts';
+import type { RunAsync } from '../local.ts';
 import {
   EXIT_OK,
   EXIT_PROBLEMS,
@@ -19,11 +20,13 @@ import {
   printJson,
   type Io,
 } from '../output.ts';
+import { campaignRemoteCommands } from '../remote/campaigns.ts';
 
 type Run = (action: () => number) => void;
 
-export function campaignCommands(program: Command, io: Io, run: Run): void {
+export function campaignCommands(program: Command, io: Io, run: Run, runAsync?: RunAsync): void {
   const campaign = program.command('campaign').description('work with campaign files');
+  if (runAsync) campaignRemoteCommands(campaign, io, runAsync);
 
   campaign
     .command('validate')

@@ -2,18 +2,19 @@
 // data folder; the server running on it submits them.
 import type { Command } from 'commander';
 import { RECOVERY_TYPES, type RecoveryType } from '@poms/core';
-import type { DryRunResult, LaunchRequest } from '@poms/server';
+import type { DryRunResult, LaunchOutcome, LaunchRequest } from '@poms/server';
 import {
   localOptions,
   parseStageRef,
   plural,
   printOutcome,
   shellQuote,
-  withLocal,
   type LocalOptions,
   type RunAsync,
 } from '../local.ts';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, printJson, type Io } from '../output.ts';
+import { seg } from '../remote/client.ts';
+import { withTarget } from '../target.ts';
 
 interface LaunchOptions extends LocalOptions {
   test?: boolean;
@@ -64,30 +65,53 @@ async function launch(io: Io, ref: string, opts: LaunchOptions): Promise<number>
   if (!ref.includes('/')) return launchCampaign(io, ref, opts);
   const { campaign, stage } = parseStageRef(ref);
   const overrides = opts.override.map(parseOverride);
-  return withLocal(io, opts, async (local) => {
-    const request: LaunchRequest = {
-      experiment: local.experiment,
-      campaign,
-      stage,
-      launcher: local.by,
-      ...(opts.test ? { test: true } : {}),
-      ...(overrides.length > 0 ? { overrides } : {}),
-      ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
-    };
-    if (opts.dryRun) {
-      const result = await local.execution.dryRun(request);
-      if (local.json) printJson(io, result);
-      else printDryRun(io, result);
-      return result.outcome === 'nothing' ? EXIT_PROBLEMS : EXIT_OK;
-    }
-    const outcome = await local.execution.launches.launch(request);
-    if (outcome.kind !== 'nothing') local.changed();
-    if (local.json) {
+  const body = {
+    ...(opts.test ? { test: true } : {}),
+    ...(overrides.length > 0 ? { overrides } : {}),
+    ...(opts.dataset === undefined ? {} : { dataset: opts.dataset }),
+  };
+  const dryRun = (json: boolean, result: DryRunResult) => {
+    if (json) printJson(io, result);
+    else printDryRun(io, result);
+    return result.outcome === 'nothing' ? EXIT_PROBLEMS : EXIT_OK;
+  };
+  const launched = (json: boolean, outcome: LaunchOutcome) => {
+    if (json) {
       printJson(io, outcome);
       return outcome.kind === 'nothing' ? EXIT_PROBLEMS : EXIT_OK;
     }
     return printOutcome(io, outcome);
-  });
+  };
+  return withTarget(
+    io,
+    opts,
+    async (local) => {
+      const request: LaunchRequest = {
+        experiment: local.experiment,
+        campaign,
+        stage,
+        launcher: local.by,
+        ...body,
+      };
+      if (opts.dryRun) return dryRun(local.json, await local.execution.dryRun(request));
+      const outcome = await local.execution.launches.launch(request);
+      if (outcome.kind !== 'nothing') local.changed();
+      return launched(local.json, outcome);
+    },
+    async (remote) => {
+      const path = `${remote.base}/campaigns/${seg(campaign)}/stages/${seg(stage)}`;
+      if (opts.dryRun) {
+        return dryRun(
+          remote.json,
+          await remote.client.call<DryRunResult>('POST', `${path}/dry-run`, { body }),
+        );
+      }
+      return launched(
+        remote.json,
+        await remote.client.call<LaunchOutcome>('POST', `${path}/launch`, { body }),
+      );
+    },
+  );
 }
 
 /** `poms launch CAMPAIGN`: every lead stage (POMS's "launch campaign"). */
@@ -96,16 +120,12 @@ async function launchCampaign(io: Io, campaign: string, opts: LaunchOptions): Pr
     throw new UsageError('--dry-run and --dataset need a stage: CAMPAIGN/STAGE');
   }
   const overrides = opts.override.map(parseOverride);
-  return withLocal(io, opts, async (local) => {
-    const launched = await local.execution.launches.launchCampaign({
-      experiment: local.experiment,
-      campaign,
-      launcher: local.by,
-      ...(opts.test ? { test: true } : {}),
-      ...(overrides.length > 0 ? { overrides } : {}),
-    });
-    if (launched.some((l) => l.outcome.kind !== 'nothing')) local.changed();
-    if (local.json) {
+  const body = {
+    ...(opts.test ? { test: true } : {}),
+    ...(overrides.length > 0 ? { overrides } : {}),
+  };
+  const report = (json: boolean, launched: { stage: string; outcome: LaunchOutcome }[]) => {
+    if (json) {
       printJson(io, launched);
     } else {
       for (const { stage, outcome } of launched) {
@@ -114,7 +134,30 @@ async function launchCampaign(io: Io, campaign: string, opts: LaunchOptions): Pr
       }
     }
     return launched.every((l) => l.outcome.kind === 'nothing') ? EXIT_PROBLEMS : EXIT_OK;
-  });
+  };
+  return withTarget(
+    io,
+    opts,
+    async (local) => {
+      const launched = await local.execution.launches.launchCampaign({
+        experiment: local.experiment,
+        campaign,
+        launcher: local.by,
+        ...body,
+      });
+      if (launched.some((l) => l.outcome.kind !== 'nothing')) local.changed();
+      return report(local.json, launched);
+    },
+    async (remote) =>
+      report(
+        remote.json,
+        await remote.client.call<{ stage: string; outcome: LaunchOutcome }[]>(
+          'POST',
+          `${remote.base}/campaigns/${seg(campaign)}/launch`,
+          { body },
+        ),
+      ),
+  );
 }
 
 function printDryRun(io: Io, result: DryRunResult): void {
@@ -177,17 +220,33 @@ async function recover(
   if (type !== undefined && !(RECOVERY_TYPES as readonly string[]).includes(type)) {
     throw new UsageError(`--type must be one of ${RECOVERY_TYPES.join(', ')}, not '${type}'`);
   }
-  return withLocal(io, opts, async (local) => {
-    const outcome = await local.execution.control.recover(
-      id,
-      local.by,
-      type as RecoveryType | undefined,
-    );
-    if (outcome.kind !== 'nothing') local.changed();
-    if (local.json) {
+  const report = (json: boolean, outcome: LaunchOutcome) => {
+    if (json) {
       printJson(io, outcome);
       return outcome.kind === 'nothing' ? EXIT_PROBLEMS : EXIT_OK;
     }
     return printOutcome(io, outcome);
-  });
+  };
+  return withTarget(
+    io,
+    opts,
+    async (local) => {
+      const outcome = await local.execution.control.recover(
+        id,
+        local.by,
+        type as RecoveryType | undefined,
+      );
+      if (outcome.kind !== 'nothing') local.changed();
+      return report(local.json, outcome);
+    },
+    async (remote) =>
+      report(
+        remote.json,
+        await remote.client.call<LaunchOutcome>(
+          'POST',
+          `${remote.base}/submissions/${seg(id)}/recover`,
+          { body: type === undefined ? {} : { type } },
+        ),
+      ),
+  );
 }

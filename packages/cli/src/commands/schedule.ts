@@ -10,11 +10,12 @@ import {
   parseStageRef,
   table,
   when,
-  withLocal,
   type LocalOptions,
   type RunAsync,
 } from '../local.ts';
 import { EXIT_OK, UsageError, printJson, type Io } from '../output.ts';
+import { seg } from '../remote/client.ts';
+import { remoteCampaigns, withTarget } from '../target.ts';
 
 interface ScheduleOptions extends LocalOptions {
   tz: string;
@@ -55,61 +56,82 @@ async function schedule(
   if (!opts.delete && cron === '') {
     throw new UsageError(`expected a cron after ${ref}, like '0 3 * * *' (or --delete)`);
   }
-  return withLocal(io, opts, async (local) => {
-    if (opts.delete) {
-      const campaign = await campaignWithStage(local.store, local.experiment, stage);
-      const deleted = await local.store.control.deleteSchedule(
-        local.experiment,
-        campaign.id,
-        stage.stage,
-      );
-      if (deleted) local.changed();
-      if (local.json) printJson(io, { deleted });
-      else io.out(deleted ? `deleted the schedule of ${ref}` : `${ref} has no schedule`);
-      return EXIT_OK;
-    }
-    await campaignWithStage(local.store, local.experiment, stage);
-    const record = await local.execution.control.schedule({
-      experiment: local.experiment,
-      campaign: stage.campaign,
-      stage: stage.stage,
-      cron,
-      timezone: opts.tz,
-      by: local.by,
-    });
-    local.changed();
-    if (local.json) {
+  const printDeleted = (json: boolean, deleted: boolean) => {
+    if (json) printJson(io, { deleted });
+    else io.out(deleted ? `deleted the schedule of ${ref}` : `${ref} has no schedule`);
+    return EXIT_OK;
+  };
+  const printSet = (json: boolean, record: ScheduleRecord & { description?: string }) => {
+    if (json) {
       printJson(io, record);
       return EXIT_OK;
     }
     io.out(
       [
         `schedule ${ref}: ${record.cron} (${record.timezone})`,
-        `  ${record.description}`,
+        `  ${record.description ?? describe(record.cron)}`,
         `  next run: ${nextRun(record)}`,
       ].join('\n'),
     );
     return EXIT_OK;
-  });
+  };
+  return withTarget(
+    io,
+    opts,
+    async (local) => {
+      if (opts.delete) {
+        const campaign = await campaignWithStage(local.store, local.experiment, stage);
+        const deleted = await local.store.control.deleteSchedule(
+          local.experiment,
+          campaign.id,
+          stage.stage,
+        );
+        if (deleted) local.changed();
+        return printDeleted(local.json, deleted);
+      }
+      await campaignWithStage(local.store, local.experiment, stage);
+      const record = await local.execution.control.schedule({
+        experiment: local.experiment,
+        campaign: stage.campaign,
+        stage: stage.stage,
+        cron,
+        timezone: opts.tz,
+        by: local.by,
+      });
+      local.changed();
+      return printSet(local.json, record);
+    },
+    async (remote) => {
+      const path = `${remote.base}/campaigns/${seg(stage.campaign)}/stages/${seg(stage.stage)}/schedule`;
+      if (opts.delete) {
+        const answer = await remote.client.call<{ deleted?: boolean } | undefined>('DELETE', path);
+        return printDeleted(remote.json, answer?.deleted ?? true);
+      }
+      return printSet(
+        remote.json,
+        await remote.client.call<ScheduleRecord & { description?: string }>('PUT', path, {
+          body: { cron, timezone: opts.tz },
+        }),
+      );
+    },
+  );
 }
 
 async function list(io: Io, opts: ScheduleOptions): Promise<number> {
-  return withLocal(io, opts, async (local) => {
-    const schedules = await local.store.control.schedules(local.experiment);
-    const names = new Map(
-      (await allCampaigns(local.store, local.experiment)).map((c) => [String(c.id), c.name]),
-    );
-    const rows = schedules.map((s) => ({
+  type Row = ScheduleRecord & { campaign: string; description: string };
+  const rowsOf = (schedules: readonly ScheduleRecord[], names: Map<string, string>): Row[] =>
+    schedules.map((s) => ({
       ...s,
       campaign: names.get(s.campaign_id) ?? s.campaign_id,
       description: describe(s.cron),
     }));
-    if (local.json) {
+  const print = (json: boolean, experiment: string, rows: Row[]) => {
+    if (json) {
       printJson(io, rows);
       return EXIT_OK;
     }
     if (rows.length === 0) {
-      io.out(`experiment ${local.experiment} has no schedules`);
+      io.out(`experiment ${experiment} has no schedules`);
       return EXIT_OK;
     }
     io.out(
@@ -126,7 +148,26 @@ async function list(io: Io, opts: ScheduleOptions): Promise<number> {
       ),
     );
     return EXIT_OK;
-  });
+  };
+  return withTarget(
+    io,
+    opts,
+    async (local) => {
+      const schedules = await local.store.control.schedules(local.experiment);
+      const names = new Map(
+        (await allCampaigns(local.store, local.experiment)).map((c) => [String(c.id), c.name]),
+      );
+      return print(local.json, local.experiment, rowsOf(schedules, names));
+    },
+    async (remote) => {
+      const schedules = await remote.client.call<ScheduleRecord[]>(
+        'GET',
+        `${remote.base}/schedules`,
+      );
+      const names = new Map((await remoteCampaigns(remote)).map((c) => [c.id, c.name]));
+      return print(remote.json, remote.experiment, rowsOf(schedules, names));
+    },
+  );
 }
 
 function describe(cron: string): string {

@@ -12,6 +12,8 @@ import type { CatalogOperations } from '../services/operations/catalog.ts';
 import type { HoldOperations } from '../services/operations/holds.ts';
 import type { ScheduleOperations } from '../services/operations/schedules.ts';
 import type { SubmissionOperations } from '../services/operations/submissions.ts';
+import type { TemplateOperations } from '../services/operations/templates.ts';
+import { templateRoutes } from './api/templates.ts';
 import type { UserOperations } from '../services/operations/users.ts';
 import { auditRoutes } from './api/audit.ts';
 import { campaignRoutes } from './api/campaigns.ts';
@@ -40,6 +42,7 @@ export interface ApiServices {
   catalog: CatalogOperations;
   users: UserOperations;
   audit: AuditOperations;
+  templates: TemplateOperations;
   version: string;
   options?: AuthOptions | undefined;
 }
@@ -110,6 +113,7 @@ export function buildApp(
         catalogRoutes(scope, routes, api.catalog);
         userRoutes(scope, routes, api.users);
         auditRoutes(scope, routes, api.audit);
+        templateRoutes(scope, routes, api.templates);
         referenceRoutes(scope, routes, api.version);
       },
       { prefix: '/api/v1' },

@@ -314,4 +314,74 @@ stages:
     assert.equal(page.status, 200);
     assert.match(await page.text(), /\/api\/v1\/experiments\/\{experiment\}\/campaigns/);
   });
+
+  it('creates experiments, clones templates, diffs and restores revisions, and shows job logs', async () => {
+    const created = await call('POST', '/experiments', {
+      token: adminToken,
+      body: { name: 'lab', display_name: 'Lab' },
+    });
+    assert.equal(created.status, 201);
+    assert.equal(
+      (
+        await call('POST', '/experiments', {
+          token: bobToken,
+          body: { name: 'x2', display_name: 'X' },
+        })
+      ).status,
+      403,
+    );
+
+    const templates = await call('GET', '/templates', { token: bobToken });
+    const names = (templates.body as unknown as { campaign: string }[]).map((t) => t.campaign);
+    assert.ok(names.includes('toy_z_chain'));
+    const clone = await call('POST', '/experiments/lab/campaigns/from-template', {
+      token: adminToken,
+      body: {
+        template: 'toy_z_chain',
+        name: 'my_chain',
+        replace: [{ from: '"400"', to: '"200"' }],
+      },
+    });
+    assert.equal(clone.status, 201, JSON.stringify(clone.body));
+    const detail = await call('GET', '/experiments/lab/campaigns/my_chain', { token: adminToken });
+    assert.match(String(detail.body.text), /^campaign: my_chain$/m);
+    assert.match(String(detail.body.text), /nevents: "200"/);
+
+    const text = String(detail.body.text).replace('nevents: "200"', 'nevents: "300"');
+    const saved = await call('PUT', '/experiments/lab/campaigns/my_chain', {
+      token: adminToken,
+      body: { text, expected_revision: 1 },
+    });
+    assert.equal(saved.status, 200);
+    const diff = await call('GET', '/experiments/lab/campaigns/my_chain/diff?from=1&to=2', {
+      token: adminToken,
+    });
+    assert.ok(
+      (diff.body.changes as string[]).some((line) => line.includes('nevents')),
+      JSON.stringify(diff.body),
+    );
+    const restored = await call('POST', '/experiments/lab/campaigns/my_chain/restore', {
+      token: adminToken,
+      body: { revision: 1, expected_revision: 2 },
+    });
+    assert.equal(restored.status, 200);
+    const again = await call('GET', '/experiments/lab/campaigns/my_chain', { token: adminToken });
+    assert.equal(again.body.current_revision, 3);
+    assert.match(String(again.body.text), /nevents: "200"/);
+
+    const subs = await call('GET', '/experiments/demo/submissions?campaign=bobs_scan', {
+      token: bobToken,
+    });
+    const id = (subs.body.items as { id: string }[])[0]?.id ?? '';
+    const logs = await call('GET', `/experiments/demo/submissions/${id}/jobs/0/logs`, {
+      token: bobToken,
+    });
+    assert.equal(logs.status, 200);
+    assert.match(String(logs.body.stderr), /poms-job:/);
+    assert.equal(
+      (await call('GET', `/experiments/demo/submissions/${id}/jobs/9/logs`, { token: bobToken }))
+        .status,
+      404,
+    );
+  });
 });

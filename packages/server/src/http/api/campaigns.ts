@@ -115,6 +115,36 @@ export function campaignRoutes(
   });
 
   routes.add(app, {
+    method: 'POST',
+    url: '/experiments/:experiment/campaigns/:campaign/restore',
+    tag: 'campaigns',
+    summary: "Make an old revision's text the current one (as a new revision)",
+    params: CampaignParams,
+    body: z.strictObject({
+      revision: z.number().int().min(1),
+      expected_revision: z.number().int().min(1),
+    }),
+    response: Saved,
+    handler: ({ params, body, request }) =>
+      ops.restore(callerOf(request), params.experiment, params.campaign, {
+        revision: body.revision,
+        expectedRevision: body.expected_revision,
+      }),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/campaigns/:campaign/diff',
+    tag: 'campaigns',
+    summary: 'What changed between two revisions, stage by stage (inherited values included)',
+    params: CampaignParams,
+    query: z.strictObject({ from: queryInt(1, 1_000_000), to: queryInt(1, 1_000_000) }),
+    response: z.object({ from: z.number(), to: z.number(), changes: z.array(z.string()) }),
+    handler: ({ params, query, request }) =>
+      ops.diff(callerOf(request), params.experiment, params.campaign, query.from, query.to),
+  });
+
+  routes.add(app, {
     method: 'GET',
     url: '/experiments/:experiment/campaigns/:campaign/revisions/:revision',
     tag: 'campaigns',

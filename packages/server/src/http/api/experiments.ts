@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Store } from '../../ports/store.ts';
 import type { AccessService } from '../../services/access.ts';
+import { recordChange } from '../../services/operations/audit.ts';
+import { requireRoot } from '../../services/operations/users.ts';
 import { callerOf } from '../caller.ts';
 import type { RouteRegistry } from '../route.ts';
 import { ExperimentParams } from './schemas.ts';
@@ -35,6 +37,35 @@ export function experimentRoutes(
         .filter((e) => caller.roles.has(e.name) || caller.root)
         .filter((e) => caller.experiment === undefined || caller.experiment === e.name)
         .map((e) => ({ ...e, role: caller.roles.get(e.name) ?? null }));
+    },
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/experiments',
+    tag: 'experiments',
+    summary: 'Create an experiment (a global superuser only); give it members with PUT …/members',
+    body: z.strictObject({
+      name: z.string().min(1).max(64),
+      display_name: z.string().min(1).max(200),
+    }),
+    response: Experiment,
+    status: 201,
+    handler: async ({ body, request }) => {
+      const caller = callerOf(request);
+      requireRoot(caller, 'creating experiments');
+      const created = await store.experiments.create({
+        name: body.name,
+        display_name: body.display_name,
+      });
+      await recordChange(store, caller, {
+        experiment: created.name,
+        action: 'experiment.create',
+        objectType: 'experiment',
+        objectId: created.name,
+        summary: `experiment ${created.name} (${created.display_name}) created`,
+      });
+      return { ...created, role: null };
     },
   });
 

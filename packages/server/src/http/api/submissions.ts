@@ -132,6 +132,18 @@ export function submissionRoutes(
 
   routes.add(app, {
     method: 'GET',
+    url: '/experiments/:experiment/submissions/:id/jobs/:index/logs',
+    tag: 'submissions',
+    summary: "The end of a job's stdout and stderr (max_bytes per stream, default 64 KiB)",
+    params: SubmissionParams.extend({ index: z.coerce.number().int().min(0) }),
+    query: z.strictObject({ max_bytes: queryInt(1, 16 * 1024 * 1024).optional() }),
+    response: z.object({ stdout: z.string(), stderr: z.string(), truncated: z.boolean() }),
+    handler: ({ params, query, request }) =>
+      ops.logs(callerOf(request), params.experiment, params.id, params.index, query.max_bytes),
+  });
+
+  routes.add(app, {
+    method: 'GET',
     url: '/experiments/:experiment/submissions/:id/config',
     tag: 'submissions',
     summary:

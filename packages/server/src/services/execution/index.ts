@@ -1,6 +1,7 @@
 // The execution core assembled: launches, the executor loop (launcher, poller, finisher) and the
 // job runtime's service, over a store and the engines the composition root gives it.
-import type { BatchEngine, Engine } from '@poms/core';
+import type { BatchEngine, Engine, JobLogs } from '@poms/core';
+import { NotFoundError } from '../../ports/errors.ts';
 import type { Store } from '../../ports/store.ts';
 import type { SubmissionRecord } from '../../ports/submissions.ts';
 import { ControlService } from './control.ts';
@@ -27,6 +28,8 @@ export interface ExecutionOptions {
 
 export interface Execution {
   launches: LaunchService;
+  /** The end of one job's stdout and stderr, from its engine. */
+  logs: (submissionId: string, index: number, maxBytes?: number) => Promise<JobLogs>;
   /** What a launch would do, changing nothing. */
   dryRun: (request: LaunchRequest) => Promise<DryRunResult>;
   executor: Executor;
@@ -68,7 +71,17 @@ export function createExecution(options: ExecutionOptions): Execution {
   const control = new ControlService({ store: options.store, launches, now, wake });
   const dry = (request: LaunchRequest) =>
     dryRun(options.store, launches, options.runtime, options.location, request);
-  return { launches, executor, jobs, control, dryRun: dry };
+  const logs = async (submissionId: string, index: number, maxBytes?: number) => {
+    const submission = await options.store.submissions.get(submissionId);
+    const job = (await options.store.submissions.jobs(submissionId)).find((j) => j.index === index);
+    if (job === undefined) throw new NotFoundError('job', `${submissionId}:${index}`);
+    const engine = options.engines[submission.engine];
+    if (job.engine_id === null || engine === undefined) {
+      return { stdout: '', stderr: '', truncated: false };
+    }
+    return engine.logs(job.engine_id, maxBytes);
+  };
+  return { launches, executor, jobs, control, dryRun: dry, logs };
 }
 
 export { LaunchError } from './errors.ts';

@@ -1,7 +1,7 @@
 // Campaign use cases on behalf of a caller: each checks the caller's permission (AccessService)
 // before it reads or changes anything, so every entry point shares one rule set.
 import { effectiveCampaign } from '@poms/core';
-import { parseCampaign } from '@poms/campaign-file';
+import { diffEffective, formatDiffLines, parseCampaign } from '@poms/campaign-file';
 import type {
   CampaignRecord,
   CampaignSummary,
@@ -149,5 +149,41 @@ export class CampaignOperations {
   ): Promise<RevisionRecord> {
     const campaign = await this.find(caller, experiment, name);
     return this.store.campaigns.getRevision(campaign.id, revision);
+  }
+
+  /** Saves an old revision's text as the new current revision (nothing is lost: it is a new revision). */
+  async restore(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    input: { revision: number; expectedRevision: number },
+  ): Promise<SavedCampaign> {
+    const campaign = await this.find(caller, experiment, name);
+    const old = await this.store.campaigns.getRevision(campaign.id, input.revision);
+    return this.save(caller, experiment, name, {
+      text: old.text,
+      expectedRevision: input.expectedRevision,
+      message: `restore revision ${input.revision}`,
+    });
+  }
+
+  /** What changed between two revisions, stage by stage, in the effective model. */
+  async diff(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    from: number,
+    to: number,
+  ): Promise<{ from: number; to: number; changes: string[] }> {
+    const campaign = await this.find(caller, experiment, name);
+    const [a, b] = await Promise.all([
+      this.store.campaigns.getRevision(campaign.id, from),
+      this.store.campaigns.getRevision(campaign.id, to),
+    ]);
+    const diff = diffEffective(
+      effectiveCampaign((a.model as StoredModel).spec),
+      effectiveCampaign((b.model as StoredModel).spec),
+    );
+    return { from, to, changes: formatDiffLines(diff) };
   }
 }

@@ -214,6 +214,11 @@ export class SubmissionOperations {
     return this.store.submissions.ledger(id, options);
   }
 
+  async logs(caller: Caller, experiment: string, id: string, index: number, maxBytes?: number) {
+    await this.get(caller, experiment, id);
+    return this.execution.logs(id, index, maxBytes);
+  }
+
   async config(caller: Caller, experiment: string, id: string): Promise<unknown> {
     await this.get(caller, experiment, id);
     return this.store.submissions.config(id);

@@ -1,0 +1,82 @@
+// The template library (templates/*.yaml): campaigns people clone. Listing and reading need a
+// login only; cloning one into an experiment is creating a campaign there, with its permission.
+// A clone renames the campaign and may replace strings through the text, as POMS's clone did
+// (e.g. a release or a dataset name), so comments and layout stay as the template has them.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCampaign } from '@poms/campaign-file';
+import { NotFoundError } from '../../ports/errors.ts';
+import type { SavedCampaign } from '../../ports/store.ts';
+import type { Caller } from '../access.ts';
+import type { CampaignOperations } from './campaigns.ts';
+
+export interface TemplateSummary {
+  file: string;
+  campaign: string;
+  description: string | null;
+  tags: string[];
+  stages: string[];
+}
+
+export class TemplateOperations {
+  constructor(
+    private readonly dir: string,
+    private readonly campaigns: CampaignOperations,
+  ) {}
+
+  private read(): { file: string; text: string }[] {
+    return readdirSync(this.dir)
+      .filter((name) => name.endsWith('.yaml'))
+      .sort()
+      .map((file) => ({ file, text: readFileSync(join(this.dir, file), 'utf8') }));
+  }
+
+  list(): TemplateSummary[] {
+    const out: TemplateSummary[] = [];
+    for (const { file, text } of this.read()) {
+      const parsed = parseCampaign(text);
+      if (!parsed.spec) continue;
+      out.push({
+        file,
+        campaign: parsed.spec.campaign,
+        description: parsed.spec.description ?? null,
+        tags: parsed.spec.tags ?? [],
+        stages: Object.keys(parsed.spec.stages),
+      });
+    }
+    return out;
+  }
+
+  get(name: string): TemplateSummary & { text: string } {
+    for (const { file, text } of this.read()) {
+      const parsed = parseCampaign(text);
+      if (parsed.spec?.campaign !== name) continue;
+      return {
+        file,
+        campaign: name,
+        description: parsed.spec.description ?? null,
+        tags: parsed.spec.tags ?? [],
+        stages: Object.keys(parsed.spec.stages),
+        text,
+      };
+    }
+    throw new NotFoundError('campaign', `template ${name}`);
+  }
+
+  /** A new campaign in `experiment` from a template: renamed, with the replacements applied. */
+  clone(
+    caller: Caller,
+    experiment: string,
+    input: { template: string; name: string; replace?: { from: string; to: string }[] },
+  ): Promise<SavedCampaign> {
+    let text = this.get(input.template).text;
+    for (const { from, to } of input.replace ?? []) text = text.split(from).join(to);
+    text = text.replace(/^campaign:.*$/m, `campaign: ${input.name}`);
+    return this.campaigns.create(
+      caller,
+      experiment,
+      text,
+      `cloned from template ${input.template}`,
+    );
+  }
+}
