@@ -39,7 +39,8 @@ export interface ServerOptions extends StoreLocation {
   demo?: boolean;
   /** Where the demo's campaigns come from. Default: the repository's templates/ folder. */
   templatesDir?: string;
-  logger?: boolean;
+  /** Structured request logs (JSON lines): on stdout, or written to the given stream. */
+  logger?: boolean | { write(line: string): void };
   /** Jobs the local engine runs at once. Default: the number of CPUs. */
   localSlots?: number;
   /** Between engine polls when nothing wakes the executor. Default 1000 ms. */

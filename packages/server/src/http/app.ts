@@ -58,9 +58,13 @@ const BODY_LIMIT = 20 * 1024 * 1024;
 
 export function buildApp(
   services: AppServices,
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean | { write(line: string): void } } = {},
 ): FastifyInstance & { routes: RouteRegistry } {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
+  const logger = options.logger ?? false;
+  const app = Fastify({
+    logger: typeof logger === 'boolean' ? logger : { level: 'info', stream: logger },
+    bodyLimit: BODY_LIMIT,
+  });
   const routes = new RouteRegistry();
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.registered.push({ method, url: route.url });

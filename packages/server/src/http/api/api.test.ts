@@ -384,4 +384,42 @@ stages:
       404,
     );
   });
+
+  it("clones a campaign and walks a file's provenance", async () => {
+    const clone = await call('POST', '/experiments/demo/campaigns/bobs_scan/clone', {
+      token: bobToken,
+      body: { name: 'bobs_scan_v2', replace: [{ from: 'jobs: 2', to: 'jobs: 3' }] },
+    });
+    assert.equal(clone.status, 201, JSON.stringify(clone.body));
+    const copy = await call('GET', '/experiments/demo/campaigns/bobs_scan_v2', { token: bobToken });
+    assert.match(String(copy.body.text), /jobs: 3/);
+    assert.equal(copy.body.owner, 'bob');
+    const declared = await call('POST', '/experiments/demo/files', {
+      token: bobToken,
+      body: {
+        files: [
+          { name: 'pv_raw' },
+          { name: 'pv_reco', parents: ['pv_raw'] },
+          { name: 'pv_ana', parents: ['pv_reco'] },
+        ],
+      },
+    });
+    assert.equal(declared.status, 200, JSON.stringify(declared.body));
+    const up = await call('GET', '/experiments/demo/files/pv_ana/provenance?direction=ancestors', {
+      token: bobToken,
+    });
+    assert.deepEqual(
+      (up.body.files as { name: string }[]).map((f) => f.name),
+      ['pv_raw', 'pv_reco'],
+    );
+    const down = await call(
+      'GET',
+      '/experiments/demo/files/pv_raw/provenance?direction=descendants&depth=1',
+      { token: bobToken },
+    );
+    assert.deepEqual(
+      (down.body.files as { name: string }[]).map((f) => f.name),
+      ['pv_reco'],
+    );
+  });
 });

@@ -133,6 +133,30 @@ export function campaignRoutes(
   });
 
   routes.add(app, {
+    method: 'POST',
+    url: '/experiments/:experiment/campaigns/:campaign/clone',
+    tag: 'campaigns',
+    summary: 'Copy a campaign under a new name (maybe into another experiment), replacing strings',
+    params: CampaignParams,
+    body: z.strictObject({
+      name: z.string().min(1).max(128),
+      to_experiment: z.string().min(1).max(64).optional(),
+      replace: z
+        .array(z.strictObject({ from: z.string().min(1).max(1000), to: z.string().max(1000) }))
+        .max(100)
+        .optional(),
+    }),
+    response: Saved,
+    status: 201,
+    handler: ({ params, body, request }) =>
+      ops.clone(callerOf(request), params.experiment, params.campaign, {
+        name: body.name,
+        ...(body.to_experiment === undefined ? {} : { toExperiment: body.to_experiment }),
+        ...(body.replace === undefined ? {} : { replace: body.replace }),
+      }),
+  });
+
+  routes.add(app, {
     method: 'GET',
     url: '/experiments/:experiment/campaigns/:campaign/diff',
     tag: 'campaigns',

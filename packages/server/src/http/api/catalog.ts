@@ -18,6 +18,8 @@ const FileRecord = z.object({
   metadata: z.record(z.string(), MetadataValue),
   created_at: time,
 });
+
+const QueryPage = z.object({ files: z.array(FileRecord), next: z.string().nullable() });
 const FileDetails = FileRecord.extend({
   parents: z.array(z.string()),
   children: z.array(z.string()),
@@ -62,7 +64,7 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
       limit: queryInt(1, 10_000).optional(),
       after: z.string().max(255).optional(),
     }),
-    response: z.object({ files: z.array(FileRecord), next: z.string().nullable() }),
+    response: QueryPage,
     handler: ({ params, query, request }) =>
       ops.query(callerOf(request), params.experiment, query.query, {
         limit: query.limit,
@@ -80,6 +82,28 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
     response: z.object({ count: z.number().int() }),
     handler: ({ params, query, request }) =>
       ops.count(callerOf(request), params.experiment, query.query),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/files/:name/provenance',
+    tag: 'catalog',
+    summary: 'Ancestors or descendants of a file, to any depth (default 100 generations)',
+    params: ExperimentParams.extend({ name: z.string().min(1).max(255) }),
+    query: z.strictObject({
+      direction: z.enum(['ancestors', 'descendants']),
+      depth: queryInt(1, 1000).optional(),
+      limit: queryInt(1, 1000).optional(),
+      after: z.string().max(255).optional(),
+    }),
+    response: QueryPage,
+    handler: ({ params, query, request }) =>
+      ops.provenance(callerOf(request), params.experiment, params.name, {
+        direction: query.direction,
+        depth: query.depth ?? 100,
+        ...(query.limit === undefined ? {} : { limit: query.limit }),
+        ...(query.after === undefined ? {} : { after: query.after }),
+      }),
   });
 
   routes.add(app, {

@@ -186,4 +186,36 @@ export class CampaignOperations {
     );
     return { from, to, changes: formatDiffLines(diff) };
   }
+
+  /** A copy of a campaign, renamed, maybe into another experiment, strings replaced (POMS's clone). */
+  async clone(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    input: { name: string; toExperiment?: string; replace?: readonly Replacement[] },
+  ): Promise<SavedCampaign> {
+    const campaign = await this.find(caller, experiment, name);
+    return this.create(
+      caller,
+      input.toExperiment ?? experiment,
+      clonedText(campaign.text, input.name, input.replace ?? []),
+      `cloned from ${experiment}/${name} revision ${campaign.current_revision}`,
+    );
+  }
+}
+
+export interface Replacement {
+  from: string;
+  to: string;
+}
+
+/**
+ * A campaign text under a new name with strings replaced through it, as POMS's clone did (a
+ * release, a dataset): comments, order and layout stay as they were. An `experiment:` line is
+ * dropped, since the copy may go to another experiment.
+ */
+export function clonedText(text: string, name: string, replace: readonly Replacement[]): string {
+  let out = text;
+  for (const { from, to } of replace) out = out.split(from).join(to);
+  return out.replace(/^campaign:.*$/m, `campaign: ${name}`).replace(/^experiment:.*\n/m, '');
 }

@@ -85,6 +85,43 @@ export class CatalogOperations {
     return { count: await this.store.catalog.countFiles(experiment, query) };
   }
 
+  /**
+   * Provenance: the files a file was made from (ancestors) or that were made from it
+   * (descendants), to `depth` generations, a page at a time.
+   */
+  async provenance(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    input: {
+      direction: 'ancestors' | 'descendants';
+      depth: number;
+      limit?: number;
+      after?: string;
+    },
+  ): Promise<QueryPage> {
+    this.access.check(caller, 'view', { experiment });
+    await this.store.catalog.getFile(experiment, name);
+    const self: Query = {
+      type: 'compare',
+      field: 'file_name',
+      op: '=',
+      value: { kind: 'string', value: name },
+    };
+    return this.store.catalog.queryFiles(
+      experiment,
+      {
+        type: input.direction === 'ancestors' ? 'parents' : 'children',
+        depth: input.depth,
+        of: self,
+      },
+      {
+        ...(input.limit === undefined ? {} : { limit: input.limit }),
+        ...(input.after === undefined ? {} : { after: input.after }),
+      },
+    );
+  }
+
   /** A file with its metadata, parents, children and replicas. */
   async file(caller: Caller, experiment: string, name: string): Promise<FileDetails> {
     this.access.check(caller, 'view', { experiment });

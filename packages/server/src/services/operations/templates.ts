@@ -8,7 +8,7 @@ import { parseCampaign } from '@poms/campaign-file';
 import { NotFoundError } from '../../ports/errors.ts';
 import type { SavedCampaign } from '../../ports/store.ts';
 import type { Caller } from '../access.ts';
-import type { CampaignOperations } from './campaigns.ts';
+import { clonedText, type CampaignOperations } from './campaigns.ts';
 
 export interface TemplateSummary {
   file: string;
@@ -69,9 +69,7 @@ export class TemplateOperations {
     experiment: string,
     input: { template: string; name: string; replace?: { from: string; to: string }[] },
   ): Promise<SavedCampaign> {
-    let text = this.get(input.template).text;
-    for (const { from, to } of input.replace ?? []) text = text.split(from).join(to);
-    text = text.replace(/^campaign:.*$/m, `campaign: ${input.name}`);
+    const text = clonedText(this.get(input.template).text, input.name, input.replace ?? []);
     return this.campaigns.create(
       caller,
       experiment,
