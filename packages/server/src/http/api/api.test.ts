@@ -5,42 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../../main.ts';
 import { openApiPath } from '../openapi.ts';
+import { apiCaller, errorCode } from './api-testing.ts';
 
 const ADMIN_PASSWORD = 'correct horse battery staple';
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Headers;
-}
-
 describe('the API', () => {
   let server: RunningServer;
-  const call = async (
-    method: string,
-    path: string,
-    options: { body?: unknown; token?: string; cookie?: string; csrf?: string } = {},
-  ): Promise<Answer> => {
-    const headers: Record<string, string> = {};
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.cookie) headers.cookie = options.cookie;
-    if (options.csrf) headers['x-csrf-token'] = options.csrf;
-    const response = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers,
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    });
-    const text = await response.text();
-    let body: Record<string, unknown> = {};
-    try {
-      body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      body = { text };
-    }
-    return { status: response.status, body, headers: response.headers };
-  };
-  const code = (a: Answer) => (a.body.error as { code?: string } | undefined)?.code;
+  const call = apiCaller(() => server.url);
+  const code = errorCode;
 
   let adminToken = '';
   let bobToken = '';
@@ -142,7 +114,7 @@ describe('the API', () => {
     bobToken = String(made.body.secret);
     const experiments = await call('GET', '/experiments', { token: bobToken });
     assert.deepEqual(
-      (experiments.body as unknown as { name: string; role: string }[]).map((e) => [
+      (experiments.list as unknown as { name: string; role: string }[]).map((e) => [
         e.name,
         e.role,
       ]),
@@ -332,7 +304,7 @@ stages:
     );
 
     const templates = await call('GET', '/templates', { token: bobToken });
-    const names = (templates.body as unknown as { campaign: string }[]).map((t) => t.campaign);
+    const names = (templates.list as unknown as { campaign: string }[]).map((t) => t.campaign);
     assert.ok(names.includes('toy_z_chain'));
     const clone = await call('POST', '/experiments/lab/campaigns/from-template', {
       token: adminToken,

@@ -4,15 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../../main.ts';
+import { apiCaller, errorCode, type Answer } from './api-testing.ts';
 
 const ADMIN_PASSWORD = 'correct horse battery staple';
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  list: Record<string, unknown>[];
-  setCookie: string;
-}
 
 const CAMPAIGN = `campaign: prod_chain
 role: production
@@ -32,36 +26,8 @@ stages:
 
 describe('the API areas: holds, schedules, catalog, users, audit', () => {
   let server: RunningServer;
-  const call = async (
-    method: string,
-    path: string,
-    options: { body?: unknown; token?: string; cookie?: string; csrf?: string } = {},
-  ): Promise<Answer> => {
-    const headers: Record<string, string> = {};
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.cookie) headers.cookie = options.cookie;
-    if (options.csrf) headers['x-csrf-token'] = options.csrf;
-    const response = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers,
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    });
-    const text = await response.text();
-    let parsed: unknown = {};
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = { text };
-    }
-    return {
-      status: response.status,
-      body: (Array.isArray(parsed) ? {} : parsed) as Record<string, unknown>,
-      list: (Array.isArray(parsed) ? parsed : []) as Record<string, unknown>[],
-      setCookie: response.headers.get('set-cookie') ?? '',
-    };
-  };
-  const code = (a: Answer) => (a.body.error as { code?: string } | undefined)?.code;
+  const call = apiCaller(() => server.url);
+  const code = errorCode;
   const message = (a: Answer) => (a.body.error as { message?: string } | undefined)?.message ?? '';
   /** Logs in and makes a write token: the way a script gets credentials. */
   const tokenFor = async (username: string, password: string): Promise<string> => {
