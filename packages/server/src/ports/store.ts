@@ -13,6 +13,7 @@ import type { ControlRepository } from './control.ts';
 import type { AuditRepository, IdentityRepository } from './identity.ts';
 import type { CursorPage, OffsetPage } from './pages.ts';
 import type { SubmissionRepository } from './submissions.ts';
+import type { WatchRepository } from './watches.ts';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CursorPage, type OffsetPage } from './pages.ts';
 
@@ -36,6 +37,7 @@ export interface Store {
   readonly catalog: Catalog;
   readonly submissions: SubmissionRepository;
   readonly control: ControlRepository;
+  readonly watches: WatchRepository;
   /** Users, memberships, sessions and API tokens (./identity.ts). */
   readonly identity: IdentityRepository;
   /** The append-only audit log; use the transaction's to commit an entry with its change. */
@@ -145,6 +147,8 @@ export interface NewCampaign {
   readonly model: unknown;
   readonly author: string;
   readonly message?: string | undefined;
+  /** The campaign's tags (from its text), kept as rows so lists filter by tag. */
+  readonly tags?: readonly string[] | undefined;
 }
 
 export interface NewRevision {
@@ -155,6 +159,8 @@ export interface NewRevision {
   readonly model: unknown;
   readonly author: string;
   readonly message?: string | undefined;
+  /** The tags of the new text; absent keeps the ones stored. */
+  readonly tags?: readonly string[] | undefined;
 }
 
 export interface CampaignListOptions {
@@ -165,6 +171,8 @@ export interface CampaignListOptions {
   /** Case-insensitive substring of the name; `%` and `_` are literal. */
   readonly nameContains?: string | undefined;
   readonly activeOnly?: boolean | undefined;
+  /** Only campaigns with this tag (exact). */
+  readonly tag?: string | undefined;
 }
 
 export interface RevisionListOptions {

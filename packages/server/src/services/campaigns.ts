@@ -55,6 +55,7 @@ export class CampaignService {
       model: { spec: parsed.spec, effective: parsed.effective },
       author,
       message,
+      tags: parsed.spec?.tags ?? [],
     });
   }
 
@@ -76,6 +77,7 @@ export class CampaignService {
       model: { spec: parsed.spec, effective: parsed.effective },
       author,
       message,
+      tags: parsed.spec?.tags ?? [],
     });
   }
 }

@@ -8,6 +8,7 @@ import { KyselyControlRepository } from './repositories/control.ts';
 import { KyselyExperimentRepository } from './repositories/experiments.ts';
 import { KyselyIdentityRepository } from './repositories/identity.ts';
 import { KyselySubmissionRepository } from './repositories/submissions.ts';
+import { KyselyWatchRepository } from './repositories/watches.ts';
 import type { Database, SqlDialect } from './schema.ts';
 
 export interface KyselyStoreOptions extends StoreDeps {
@@ -33,6 +34,7 @@ export function kyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): 
   return {
     kind: options.dialect,
     experiments: new KyselyExperimentRepository(db, options.clock),
+    watches: new KyselyWatchRepository(db, options.clock),
     campaigns: new KyselyCampaignRepository(db, options.clock, options.ids),
     ...bind(db),
     transaction(fn) {

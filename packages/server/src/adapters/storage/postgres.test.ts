@@ -102,6 +102,7 @@ if (url === undefined || url === '') {
             '0003_split_state',
             '0004_execution',
             '0005_identity',
+            '0006_tags_watches',
           ],
         );
         await stores[0]?.experiments.create({ name: 'dune', display_name: 'DUNE' });

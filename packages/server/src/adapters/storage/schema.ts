@@ -338,6 +338,22 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+// Tags and watches (migrations/0006_tags_watches.ts).
+
+export interface CampaignTagsTable {
+  campaign_id: string;
+  tag: string;
+}
+
+export interface WatchesTable {
+  username: string;
+  experiment: string;
+  campaign_id: string;
+  /** '' for the whole campaign. */
+  stage: string;
+  created_at: string;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   campaigns: CampaignsTable;
@@ -352,6 +368,8 @@ export interface Database {
   split_states: SplitStatesTable;
   split_slices: SplitSlicesTable;
   submissions: SubmissionsTable;
+  campaign_tags: CampaignTagsTable;
+  watches: WatchesTable;
   submission_history: SubmissionHistoryTable;
   jobs: JobsTable;
   ledger: LedgerTable;

@@ -74,6 +74,7 @@ describe('sqlite store file', () => {
         'api_tokens',
         'audit_log',
         'campaign_revisions',
+        'campaign_tags',
         'campaigns',
         'datasets',
         'experiments',
@@ -98,6 +99,7 @@ describe('sqlite store file', () => {
         'submission_history',
         'submissions',
         'users',
+        'watches',
       ]);
     } finally {
       raw.close();

@@ -394,4 +394,50 @@ stages:
       ['pv_reco'],
     );
   });
+
+  it('filters campaigns by tag and keeps watch lists', async () => {
+    const tagged = await call('GET', '/experiments/demo/campaigns?tag=demo', { token: bobToken });
+    assert.deepEqual(
+      (tagged.body.items as { name: string }[]).map((c) => c.name),
+      ['toy_z_chain'],
+    );
+    const templates = await call('GET', '/experiments/demo/campaigns?tag=template&limit=1000', {
+      token: bobToken,
+    });
+    assert.ok(Number(templates.body.total) >= 7);
+    const detail = await call('GET', '/experiments/demo/campaigns/toy_z_chain', {
+      token: bobToken,
+    });
+    assert.deepEqual(detail.body.tags, ['demo', 'template']);
+
+    const watched = await call('PUT', '/experiments/demo/campaigns/toy_z_chain/watch', {
+      token: bobToken,
+      body: { stage: 'simulate' },
+    });
+    assert.equal(watched.status, 200, JSON.stringify(watched.body));
+    await call('PUT', '/experiments/demo/campaigns/mc_chain/watch', { token: bobToken, body: {} });
+    const mine = await call('GET', '/experiments/demo/watches', { token: bobToken });
+    assert.deepEqual(new Set(mine.list.map((w) => w.stage)), new Set([null, 'simulate']));
+    assert.equal(mine.list.length, 2);
+    const record = await server.store.campaigns.get('demo', 'toy_z_chain');
+    assert.deepEqual(await server.store.watches.watchers(record.id, 'simulate'), ['bob']);
+    assert.deepEqual(await server.store.watches.watchers(record.id, 'analyse'), []);
+    const typo = await call('PUT', '/experiments/demo/campaigns/toy_z_chain/watch', {
+      token: bobToken,
+      body: { stage: 'nope' },
+    });
+    assert.equal(typo.status, 404);
+    const removed = await call(
+      'DELETE',
+      '/experiments/demo/campaigns/toy_z_chain/watch?stage=simulate',
+      {
+        token: bobToken,
+      },
+    );
+    assert.equal(removed.body.removed, true);
+    assert.equal(
+      (await call('GET', '/experiments/demo/watches', { token: bobToken })).list.length,
+      1,
+    );
+  });
 });

@@ -35,6 +35,7 @@ export function campaignRoutes(
       limit: queryInt(1, 1000).optional(),
       cursor: z.string().optional(),
       name: z.string().max(128).optional().describe('part of the name, any case'),
+      tag: z.string().min(1).max(200).optional().describe('only campaigns with this tag'),
     }),
     response: z.object({
       items: z.array(CampaignSummary),
@@ -46,6 +47,7 @@ export function campaignRoutes(
         ...(query.limit === undefined ? {} : { limit: query.limit }),
         ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
         ...(query.name === undefined ? {} : { nameContains: query.name }),
+        ...(query.tag === undefined ? {} : { tag: query.tag }),
       }),
   });
 
@@ -70,6 +72,7 @@ export function campaignRoutes(
     params: CampaignParams,
     response: CampaignSummary.extend({
       text: z.string(),
+      tags: z.array(z.string()),
       role: z.string(),
       owner: z.string(),
       effective: z.unknown(),
@@ -177,5 +180,54 @@ export function campaignRoutes(
     response: RevisionSummary.extend({ text: z.string(), model: z.unknown() }),
     handler: ({ params, request }) =>
       ops.revision(callerOf(request), params.experiment, params.campaign, params.revision),
+  });
+
+  const Watch = z.object({
+    username: z.string(),
+    experiment: z.string(),
+    campaign_id: z.string(),
+    stage: z.string().nullable(),
+    created_at: z.string(),
+  });
+  const WatchBody = z.strictObject({ stage: z.string().min(1).max(100).optional() });
+
+  routes.add(app, {
+    method: 'PUT',
+    url: '/experiments/:experiment/campaigns/:campaign/watch',
+    tag: 'campaigns',
+    summary: 'Watch a campaign (or one stage): its events are sent to the caller',
+    params: CampaignParams,
+    body: WatchBody,
+    response: Watch,
+    handler: ({ params, body, request }) =>
+      ops.watch(callerOf(request), params.experiment, params.campaign, body.stage),
+  });
+
+  routes.add(app, {
+    method: 'DELETE',
+    url: '/experiments/:experiment/campaigns/:campaign/watch',
+    tag: 'campaigns',
+    summary: 'Stop watching a campaign (or one stage: ?stage=)',
+    params: CampaignParams,
+    query: z.strictObject({ stage: z.string().min(1).max(100).optional() }),
+    response: z.object({ removed: z.boolean() }),
+    handler: async ({ params, query, request }) => ({
+      removed: await ops.unwatch(
+        callerOf(request),
+        params.experiment,
+        params.campaign,
+        query.stage,
+      ),
+    }),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/watches',
+    tag: 'campaigns',
+    summary: 'What the caller watches in the experiment',
+    params: ExperimentParams,
+    response: z.array(Watch),
+    handler: ({ params, request }) => ops.watches(callerOf(request), params.experiment),
   });
 }

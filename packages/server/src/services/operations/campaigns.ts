@@ -15,10 +15,13 @@ import type {
 import { campaignRole, type AccessService, type Caller } from '../access.ts';
 import { CampaignService, InvalidCampaignError } from '../campaigns.ts';
 import type { StoredModel } from '../execution/config.ts';
+import { LaunchError } from '../execution/errors.ts';
+import type { WatchRecord } from '../../ports/watches.ts';
 import { recordChange } from './audit.ts';
 
 export interface CampaignDetail extends CampaignSummary {
   text: string;
+  tags: string[];
   role: string;
   owner: string;
   /** Every stage with its inherited values (POMS's effective model). */
@@ -38,7 +41,7 @@ export class CampaignOperations {
   async list(
     caller: Caller,
     experiment: string,
-    options: { limit?: number; cursor?: string | null; nameContains?: string },
+    options: { limit?: number; cursor?: string | null; nameContains?: string; tag?: string },
   ): Promise<CursorPage<CampaignSummary>> {
     this.access.check(caller, 'view', { experiment });
     return this.store.campaigns.list(experiment, options);
@@ -62,6 +65,7 @@ export class CampaignOperations {
       created_at: campaign.created_at,
       updated_at: campaign.updated_at,
       text: campaign.text,
+      tags: (campaign.model as StoredModel).spec.tags ?? [],
       role: target.campaign?.role ?? 'production',
       owner: target.campaign?.owner ?? '',
       effective: effectiveCampaign((campaign.model as StoredModel).spec),
@@ -200,6 +204,49 @@ export class CampaignOperations {
       input.toExperiment ?? experiment,
       clonedText(campaign.text, input.name, input.replace ?? []),
       `cloned from ${experiment}/${name} revision ${campaign.current_revision}`,
+    );
+  }
+
+  /** Follows a campaign (or one of its stages): its events reach the caller. */
+  async watch(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    stage?: string,
+  ): Promise<WatchRecord> {
+    const campaign = await this.find(caller, experiment, name);
+    if (stage !== undefined) requireStageOf(campaign, stage);
+    return this.store.watches.watch({
+      username: caller.username,
+      experiment,
+      campaignId: campaign.id,
+      stage,
+    });
+  }
+
+  async unwatch(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    stage?: string,
+  ): Promise<boolean> {
+    const campaign = await this.find(caller, experiment, name);
+    return this.store.watches.unwatch(caller.username, campaign.id, stage);
+  }
+
+  /** What the caller watches in the experiment. */
+  async watches(caller: Caller, experiment: string): Promise<WatchRecord[]> {
+    this.access.check(caller, 'view', { experiment });
+    return this.store.watches.watches(caller.username, experiment);
+  }
+}
+
+function requireStageOf(campaign: CampaignRecord, stage: string): void {
+  const stages = Object.keys((campaign.model as StoredModel).spec.stages);
+  if (!stages.includes(stage)) {
+    throw new LaunchError(
+      'launch.unknown-stage',
+      `campaign ${campaign.name} has no stage '${stage}' (stages: ${stages.join(', ')})`,
     );
   }
 }

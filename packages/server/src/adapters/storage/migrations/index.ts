@@ -5,6 +5,7 @@ import { catalog } from './0002_catalog.ts';
 import { splitState } from './0003_split_state.ts';
 import { execution } from './0004_execution.ts';
 import { identity } from './0005_identity.ts';
+import { tagsWatches } from './0006_tags_watches.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -17,6 +18,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0003_split_state': splitState(dialect),
     '0004_execution': execution(dialect),
     '0005_identity': identity(dialect),
+    '0006_tags_watches': tagsWatches(dialect),
   };
 }
 

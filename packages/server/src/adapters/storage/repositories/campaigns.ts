@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import {
   ConflictError,
   InvalidArgumentError,
@@ -149,6 +149,7 @@ export class KyselyCampaignRepository implements CampaignRepository {
         if (found === undefined) throw new NotFoundError('experiment', experiment);
         await trx.insertInto('campaigns').values(campaign).execute();
         await trx.insertInto('campaign_revisions').values(revision).execute();
+        await writeTags(trx, id, input.tags);
       });
     } catch (err) {
       // The (experiment, name) constraint; a clash of ids would need a broken IdSource.
@@ -195,6 +196,18 @@ export class KyselyCampaignRepository implements CampaignRepository {
 
     let filtered = this.#db.selectFrom('campaigns as c').where('c.experiment', '=', experiment);
     if (options.activeOnly === true) filtered = filtered.where('c.active', '=', 1);
+    if (options.tag !== undefined) {
+      const tag = check.verbatim('tag', options.tag, 200);
+      filtered = filtered.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('campaign_tags as t')
+            .select('t.tag')
+            .whereRef('t.campaign_id', '=', 'c.id')
+            .where('t.tag', '=', tag),
+        ),
+      );
+    }
     if (contains !== '') {
       const pattern = likeContains(contains);
       // lower() + LIKE rather than ILIKE: identical on both (names are ASCII), and SQLite's LIKE
@@ -264,6 +277,10 @@ export class KyselyCampaignRepository implements CampaignRepository {
           throw new StaleRevisionError(id, expected, current.current_revision);
         }
         await trx.insertInto('campaign_revisions').values(revision).execute();
+        if (input.tags !== undefined) {
+          await trx.deleteFrom('campaign_tags').where('campaign_id', '=', id).execute();
+          await writeTags(trx, id, input.tags);
+        }
         return updated;
       });
       return { campaign: toRecord({ ...campaign, text, model }), revision: toRevision(revision) };
@@ -372,4 +389,18 @@ export class KyselyCampaignRepository implements CampaignRepository {
     if (row === undefined) throw new NotFoundError('campaign', id);
     return row.current_revision;
   }
+}
+
+/** The campaign's tags as rows (each once). */
+async function writeTags(
+  trx: Transaction<Database>,
+  campaignId: string,
+  tags: readonly string[] | undefined,
+): Promise<void> {
+  const unique = [...new Set(tags ?? [])];
+  if (unique.length === 0) return;
+  await trx
+    .insertInto('campaign_tags')
+    .values(unique.map((tag) => ({ campaign_id: campaignId, tag })))
+    .execute();
 }
