@@ -88,6 +88,36 @@ interface CampaignReport {
   held_launches: HeldLaunchRecord[];
 }
 
+/** A stage's line of `poms status`: its submissions (newest first) counted by status. */
+function stageReport(stage: string, submissions: readonly SubmissionRecord[]): StageReport {
+  // Counted in the statuses' own order, so the report lists them the same way every time.
+  const counts: Partial<Record<SubmissionStatus, number>> = {};
+  for (const status of SUBMISSION_STATUSES) {
+    const n = submissions.filter((s) => s.status === status).length;
+    if (n > 0) counts[status] = n;
+  }
+  const latest = submissions[0];
+  return {
+    name: stage,
+    counts,
+    latest: latest ? { id: latest.id, status: latest.status } : null,
+  };
+}
+
+function campaignReport(
+  campaign: { id: string; name: string },
+  stages: StageReport[],
+  holds: readonly HoldRecord[],
+  queued: readonly HeldLaunchRecord[],
+): CampaignReport {
+  return {
+    name: campaign.name,
+    stages,
+    holds: holds.filter((h) => h.scope.kind === 'stage' && h.scope.campaignId === campaign.id),
+    held_launches: queued.filter((q) => q.campaign_id === campaign.id),
+  };
+}
+
 async function status(io: Io, only: string | undefined, opts: LocalOptions): Promise<number> {
   if (only !== undefined && (only === '' || only.includes('/'))) {
     throw new UsageError(`status takes a CAMPAIGN name, not '${only}'`);
@@ -110,24 +140,15 @@ async function status(io: Io, only: string | undefined, opts: LocalOptions): Pro
       const stages: StageReport[] = [];
       for (const stage of stageNames(campaign.model)) {
         const base = { experiment, campaignId: campaign.id, stage };
-        const counts: Partial<Record<SubmissionStatus, number>> = {};
-        for (const s of SUBMISSION_STATUSES) {
-          const { total } = await store.submissions.list({ ...base, statuses: [s], limit: 1 });
-          if (total > 0) counts[s] = total;
+        const all: SubmissionRecord[] = [];
+        for (let offset = 0; ; offset += 1000) {
+          const page = await store.submissions.list({ ...base, limit: 1000, offset });
+          all.push(...page.items);
+          if (offset + page.items.length >= page.total || page.items.length === 0) break;
         }
-        const latest = (await store.submissions.list({ ...base, limit: 1 })).items[0];
-        stages.push({
-          name: stage,
-          counts,
-          latest: latest ? { id: latest.id, status: latest.status } : null,
-        });
+        stages.push(stageReport(stage, all));
       }
-      report.push({
-        name: campaign.name,
-        stages,
-        holds: holds.filter((h) => h.scope.kind === 'stage' && h.scope.campaignId === campaign.id),
-        held_launches: queued.filter((q) => q.campaign_id === campaign.id),
-      });
+      report.push(campaignReport(campaign, stages, holds, queued));
     }
     const general = holds.filter((h) => h.scope.kind !== 'stage');
     if (local.json) {
@@ -165,25 +186,9 @@ async function remoteStatus(io: Io, only: string | undefined, remote: Remote): P
     );
     const stages: StageReport[] = [];
     for (const stage of remoteStageNames(campaign)) {
-      const all = await remoteSubmissions(remote, { campaign: campaign.name, stage });
-      const counts: Partial<Record<SubmissionStatus, number>> = {};
-      for (const s of SUBMISSION_STATUSES) {
-        const n = all.filter((x) => x.status === s).length;
-        if (n > 0) counts[s] = n;
-      }
-      const latest = all[0];
-      stages.push({
-        name: stage,
-        counts,
-        latest: latest ? { id: latest.id, status: latest.status } : null,
-      });
+      stages.push(stageReport(stage, await remoteSubmissions(remote, { campaign: name, stage })));
     }
-    report.push({
-      name: campaign.name,
-      stages,
-      holds: holds.filter((h) => h.scope.kind === 'stage' && h.scope.campaignId === campaign.id),
-      held_launches: queued.filter((q) => q.campaign_id === campaign.id),
-    });
+    report.push(campaignReport(campaign, stages, holds, queued));
   }
   const general = holds.filter((h) => h.scope.kind !== 'stage');
   if (remote.json) {
