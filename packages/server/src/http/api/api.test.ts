@@ -3,6 +3,8 @@
 // watched, and the OpenAPI document against the routes the server really has.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startServer, type RunningServer } from '../../main.ts';
 import { openApiPath } from '../openapi.ts';
 import { apiCaller, errorCode } from './api-testing.ts';
@@ -247,6 +249,24 @@ stages:
     const doc = await call('GET', '/openapi.json', { token: bobToken });
     assert.equal(doc.status, 200);
     assert.equal(doc.body.openapi, '3.1.0');
+    // Valid against the official OpenAPI 3.1 meta-schema (and its JSON Schema dialect), so the
+    // generators and viewers people point at it accept it.
+    const validator = new Validator();
+    const verdict = await validator.validate(structuredClone(doc.body));
+    assert.deepEqual(verdict.errors ?? [], [], JSON.stringify(verdict.errors, null, 1));
+    assert.equal(verdict.valid, true);
+    assert.equal(validator.version, '3.1');
+    // The meta-schema leaves schema objects open; check each against JSON Schema 2020-12 itself.
+    const ajv = new Ajv2020({ strict: false });
+    const components = (doc.body.components as { schemas: Record<string, unknown> }).schemas;
+    const schemas = [
+      ...collectSchemas(doc.body.paths, '#/paths'),
+      ...Object.entries(components).map(([name, schema]) => ({ where: name, schema })),
+    ];
+    assert.ok(schemas.length > 100, `only ${schemas.length} schemas found`);
+    for (const { where, schema } of schemas) {
+      assert.ok(ajv.validateSchema(schema as object), `${where}: ${ajv.errorsText(ajv.errors)}`);
+    }
     const paths = doc.body.paths as Record<
       string,
       Record<string, { operationId: string; parameters: { name: string; in: string }[] }>
@@ -441,3 +461,17 @@ stages:
     );
   });
 });
+
+/** Every `schema` object in an OpenAPI document, with a JSON-pointer-like place for messages. */
+function collectSchemas(node: unknown, where = '#'): { where: string; schema: unknown }[] {
+  if (node === null || typeof node !== 'object') return [];
+  const found: { where: string; schema: unknown }[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'schema' && value !== null && typeof value === 'object') {
+      found.push({ where: `${where}/schema`, schema: value });
+    } else {
+      found.push(...collectSchemas(value, `${where}/${key}`));
+    }
+  }
+  return found;
+}
