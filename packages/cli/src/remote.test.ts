@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '@poms/server';
 import { runPoms } from './cli-testing.ts';
+import { RemoteClient, allPages } from './remote/client.ts';
 
 const PASSWORD = 'a long admin password';
 const CAMPAIGN = `campaign: remote_scan
@@ -67,17 +68,6 @@ after(async () => {
 });
 
 const credentials = () => join(process.env.POMS_CONFIG_DIR ?? '', 'credentials.json');
-
-/** Whether the server has this route (some are being added): not a 404 http.not-found. */
-async function hasRoute(method: string, path: string, token: string): Promise<boolean> {
-  const answer = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (answer.status !== 404) return true;
-  const body = (await answer.json().catch(() => ({}))) as { error?: { code?: string } };
-  return body.error?.code !== 'http.not-found';
-}
 
 describe('poms against a server', () => {
   let id = '';
@@ -179,11 +169,7 @@ describe('poms against a server', () => {
     }
   });
 
-  it('holds and releases a stage, and shows the status', async (t) => {
-    if (!(await hasRoute('GET', '/experiments/demo/holds', token))) {
-      t.skip('skip: GET /experiments/:e/holds is not on the server yet');
-      return;
-    }
+  it('holds and releases a stage, and shows the status', async () => {
     const held = await runPoms('hold', 'remote_scan/make', '--reason', 'checking');
     assert.equal(held.code, 0, held.err);
     assert.match(held.out, /^held: launches of remote_scan\/make \(by admin since .+: checking\)$/);
@@ -197,11 +183,7 @@ describe('poms against a server', () => {
     assert.equal(released.out, 'released: launches of remote_scan/make');
   });
 
-  it('sets, lists and deletes a schedule', async (t) => {
-    if (!(await hasRoute('GET', '/experiments/demo/schedules', token))) {
-      t.skip('skip: GET /experiments/:e/schedules is not on the server yet');
-      return;
-    }
+  it('sets, lists and deletes a schedule', async () => {
     const set = await runPoms('schedule', 'remote_scan/make', '0 3 * * *', '--tz', 'UTC');
     assert.equal(set.code, 0, set.err);
     assert.match(set.out, /^schedule remote_scan\/make: 0 3 \* \* \* \(UTC\)$/m);
@@ -211,6 +193,25 @@ describe('poms against a server', () => {
     const deleted = await runPoms('schedule', 'remote_scan/make', '--delete');
     assert.equal(deleted.code, 0, deleted.err);
     assert.equal(deleted.out, 'deleted the schedule of remote_scan/make');
+  });
+
+  it('follows the pages of a list route to the end, filters kept', async () => {
+    const client = new RemoteClient(server.url, token);
+    const whole = await client.call<{ items: { file: string }[]; total: number }>(
+      'GET',
+      '/templates',
+      { query: { limit: 1000 } },
+    );
+    assert.ok(whole.total > 3, 'more templates than one page of 3');
+    const followed = await allPages<{ file: string }>(client, '/templates', {}, 3);
+    assert.deepEqual(
+      followed.map((t) => t.file),
+      whole.items.map((t) => t.file),
+    );
+    const tagged = await allPages<{ tags: string[] }>(client, '/templates', { tag: 'mc' }, 1);
+    assert.ok(tagged.length >= 2);
+    assert.ok(tagged.every((t) => t.tags.includes('mc')));
+    assert.deepEqual(await allPages(client, '/experiments/demo/held-launches'), []);
   });
 
   it('logs out: the file is gone and the token no longer works', async () => {

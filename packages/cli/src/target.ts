@@ -43,7 +43,8 @@ export function resolveTarget(opts: {
   if (process.env.POMS_URL) return remoteAt(process.env.POMS_URL);
   if (process.env.POMS_DATA || process.env.POMS_POSTGRES_URL) return { kind: 'local' };
   const saved = loadCredentials();
-  if (saved !== undefined) return { kind: 'remote', url: saved.url, token: saved.token };
+  // On the saved login's server, $POMS_TOKEN (when set) still wins over the saved token.
+  if (saved !== undefined) return remoteAt(saved.url);
   return { kind: 'local' };
 }
 
@@ -88,7 +89,7 @@ export function requireRemote(
   else if (process.env.POMS_URL) resolved = remoteAt(process.env.POMS_URL);
   else {
     const saved = loadCredentials();
-    if (saved !== undefined) resolved = { kind: 'remote', url: saved.url, token: saved.token };
+    if (saved !== undefined) resolved = remoteAt(saved.url);
   }
   if (resolved?.kind !== 'remote') {
     throw new UsageError(

@@ -14,7 +14,7 @@ import {
   type RunAsync,
 } from '../local.ts';
 import { EXIT_OK, UsageError, printJson, type Io } from '../output.ts';
-import { seg } from '../remote/client.ts';
+import { allPages, seg } from '../remote/client.ts';
 import { remoteCampaigns, withTarget } from '../target.ts';
 
 interface ScheduleOptions extends LocalOptions {
@@ -160,10 +160,7 @@ async function list(io: Io, opts: ScheduleOptions): Promise<number> {
       return print(local.json, local.experiment, rowsOf(schedules, names));
     },
     async (remote) => {
-      const schedules = await remote.client.call<ScheduleRecord[]>(
-        'GET',
-        `${remote.base}/schedules`,
-      );
+      const schedules = await allPages<ScheduleRecord>(remote.client, `${remote.base}/schedules`);
       const names = new Map((await remoteCampaigns(remote)).map((c) => [c.id, c.name]));
       return print(remote.json, remote.experiment, rowsOf(schedules, names));
     },

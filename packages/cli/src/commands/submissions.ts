@@ -27,7 +27,7 @@ import {
   type RunAsync,
 } from '../local.ts';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, printJson, type Io } from '../output.ts';
-import { seg } from '../remote/client.ts';
+import { allPages, seg } from '../remote/client.ts';
 import { remoteCampaigns, remoteOf, remoteStageNames, withTarget, type Remote } from '../target.ts';
 
 interface DetailOptions extends LocalOptions {
@@ -174,8 +174,8 @@ async function remoteStatus(io: Io, only: string | undefined, remote: Remote): P
   const { client, base, experiment } = remote;
   const names = only === undefined ? (await remoteCampaigns(remote)).map((c) => c.name) : [only];
   const [holds, queued, me] = await Promise.all([
-    client.call<HoldRecord[]>('GET', `${base}/holds`),
-    client.call<HeldLaunchRecord[]>('GET', `${base}/held-launches`),
+    allPages<HoldRecord>(client, `${base}/holds`),
+    allPages<HeldLaunchRecord>(client, `${base}/held-launches`),
     client.call<{ username: string }>('GET', '/auth/me'),
   ]);
   const report: CampaignReport[] = [];
@@ -209,16 +209,7 @@ async function remoteSubmissions(
   remote: Remote,
   where: { campaign: string; stage?: string },
 ): Promise<SubmissionRecord[]> {
-  const out: SubmissionRecord[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = await remote.client.call<{ items: SubmissionRecord[]; total: number }>(
-      'GET',
-      `${remote.base}/submissions`,
-      { query: { ...where, limit: 1000, offset } },
-    );
-    out.push(...page.items);
-    if (offset + page.items.length >= page.total || page.items.length === 0) return out;
-  }
+  return allPages<SubmissionRecord>(remote.client, `${remote.base}/submissions`, where);
 }
 
 function printStatus(

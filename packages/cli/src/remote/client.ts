@@ -96,6 +96,30 @@ export class RemoteClient {
   }
 }
 
+/** The largest page the server gives (its MAX_PAGE_SIZE). */
+export const PAGE_SIZE = 1000;
+
+/**
+ * Every item of a paged list route (`{items, total}` with `limit` and `offset`): follows the
+ * pages until the total is reached or a page comes back empty (the list shrank meanwhile).
+ */
+export async function allPages<T>(
+  client: RemoteClient,
+  path: string,
+  query: Query = {},
+  pageSize = PAGE_SIZE,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (let offset = 0; ;) {
+    const page = await client.call<{ items: T[]; total: number }>('GET', path, {
+      query: { ...query, limit: pageSize, offset },
+    });
+    out.push(...page.items);
+    offset += page.items.length;
+    if (page.items.length === 0 || offset >= page.total) return out;
+  }
+}
+
 /** `a/b c` → `a%2Fb%20c`: one path segment. */
 export function seg(value: string): string {
   return encodeURIComponent(value);

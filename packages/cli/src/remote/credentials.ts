@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { RunAsync } from '../local.ts';
 import { EXIT_OK, UsageError, type Io } from '../output.ts';
-import { RemoteClient, normalizeUrl, seg } from './client.ts';
+import { RemoteClient, allPages, normalizeUrl, seg } from './client.ts';
 
 export interface Credentials {
   url: string;
@@ -112,8 +112,11 @@ async function logout(io: Io): Promise<number> {
   try {
     let id = saved.token_id;
     if (id === '') {
-      const tokens = await client.call<{ id: string; name: string }[]>('GET', '/auth/tokens');
-      id = tokens.find((t) => t.name === `poms-cli@${hostname()}`)?.id ?? '';
+      const name = `poms-cli@${hostname()}`;
+      const tokens = await allPages<{ id: string; name: string }>(client, '/auth/tokens', {
+        q: name,
+      });
+      id = tokens.find((t) => t.name === name)?.id ?? '';
     }
     if (id !== '') await client.call('DELETE', `/auth/tokens/${seg(id)}`);
   } catch (error) {
@@ -141,8 +144,9 @@ async function readPassword(prompt: string): Promise<string> {
     }
     return (Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '').trimEnd();
   }
-  process.stderr.write(prompt);
+  // Echo off before the prompt shows: what is typed right after it is never echoed.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.resume();
   stdin.setEncoding('utf8');
   try {

@@ -116,6 +116,21 @@ export interface QueryPage {
   next: string | null;
 }
 
+export interface DatasetListOptions {
+  /** 1..1000, default 50. */
+  limit?: number | undefined;
+  /** How many matching datasets to skip, default 0. */
+  offset?: number | undefined;
+  /** Part of the name, any case. */
+  nameContains?: string | undefined;
+}
+
+export interface DatasetPage {
+  items: DatasetRecord[];
+  /** How many datasets match over all pages. */
+  total: number;
+}
+
 export interface Catalog {
   /** Declares files in bulk, atomically: all or nothing. Idempotent for identical declarations. */
   declareFiles(experiment: string, files: readonly DeclaredFile[]): Promise<DeclareResult>;
@@ -131,7 +146,8 @@ export interface Catalog {
   minValue(experiment: string, query: Query, field: string): Promise<number | null>;
   defineDataset(experiment: string, name: string, query: string): Promise<DatasetRecord>;
   getDataset(experiment: string, name: string): Promise<DatasetRecord>;
-  listDatasets(experiment: string): Promise<DatasetRecord[]>;
+  /** Datasets by name (byte order), a page at a time, with how many match. */
+  listDatasets(experiment: string, options?: DatasetListOptions): Promise<DatasetPage>;
   /** Freezes the query's current files. */
   snapshot(
     experiment: string,

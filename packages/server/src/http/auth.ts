@@ -14,7 +14,9 @@ import type { UserRecord } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import { TOKEN_SCOPES, type Caller } from '../services/access.ts';
 import type { AuthService } from '../services/auth/auth-service.ts';
+import { containsText, pageOf } from '../services/operations/paging.ts';
 import { callerOf, setCaller } from './caller.ts';
+import { PageQuery, offsetPage } from './api/schemas.ts';
 import type { RouteRegistry } from './route.ts';
 
 export const SESSION_COOKIE = 'poms_session';
@@ -278,11 +280,18 @@ export function authRoutes(
     method: 'GET',
     url: '/auth/tokens',
     tag: 'auth',
-    summary: "The caller's tokens (never their secrets)",
-    response: z.array(TokenRecord),
-    handler: async ({ request }) => {
+    summary: "The caller's tokens (never their secrets), newest first, a page at a time",
+    query: PageQuery.extend({
+      q: z.string().min(1).max(200).optional().describe('part of the name, any case'),
+    }),
+    response: offsetPage(TokenRecord),
+    handler: async ({ query, request }) => {
       const user = await currentUser(request);
-      return (await store.identity.listTokens(user.id)).map(tokenView);
+      const { q } = query;
+      const tokens = (await store.identity.listTokens(user.id))
+        .filter((t) => q === undefined || containsText(t.name, q))
+        .map(tokenView);
+      return pageOf(tokens, query);
     },
   });
 

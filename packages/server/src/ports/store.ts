@@ -29,7 +29,11 @@ export interface StoreDeps {
   readonly ids: IdSource;
 }
 
-export interface Store {
+/**
+ * The repositories, outside a transaction (the Store) or bound to one (StoreTransaction). The
+ * services take a StoreScope, so a use case can run a service inside its own transaction.
+ */
+export interface StoreScope {
   readonly kind: 'sqlite' | 'postgres';
   readonly experiments: ExperimentRepository;
   readonly campaigns: CampaignRepository;
@@ -42,12 +46,19 @@ export interface Store {
   readonly identity: IdentityRepository;
   /** The append-only audit log; use the transaction's to commit an entry with its change. */
   readonly audit: AuditRepository;
+  /** True in a transaction's scope: what must commit with a change (audit) asks for it. */
+  readonly inTransaction: boolean;
   /**
-   * Runs `fn` in one transaction over the repositories of StoreTransaction (catalog, submissions,
-   * control, identity, audit): all of its writes happen or none. Keep it short: on SQLite it
-   * holds the only connection.
+   * Runs `fn` in one transaction over every repository: all of its writes happen or none. In a
+   * transaction's scope it is a savepoint: an error inside `fn` undoes only `fn`'s writes. Keep
+   * it short: on SQLite it holds the only connection, so inside `fn` use `tx`, never the Store
+   * (a query on the Store would wait for the connection `fn` holds).
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+}
+
+export interface Store extends StoreScope {
+  readonly inTransaction: false;
   /** Applies pending migrations (opening a store already did); returns what it applied. */
   migrate(): Promise<MigrationReport>;
   /** Releases the connection(s). Idempotent. */
@@ -55,12 +66,8 @@ export interface Store {
 }
 
 /** The repositories bound to one transaction. */
-export interface StoreTransaction {
-  readonly catalog: Catalog;
-  readonly submissions: SubmissionRepository;
-  readonly control: ControlRepository;
-  readonly identity: IdentityRepository;
-  readonly audit: AuditRepository;
+export interface StoreTransaction extends StoreScope {
+  readonly inTransaction: true;
 }
 
 export interface MigrationReport {

@@ -2,7 +2,7 @@
 // every save is a new revision. Text with errors is refused with its diagnostics; nothing is written.
 import { parseCampaign, type Diagnostic } from '@poms/campaign-file';
 import type { CampaignId } from '@poms/core';
-import type { SavedCampaign, Store } from '../ports/store.ts';
+import type { SavedCampaign, StoreScope } from '../ports/store.ts';
 
 export class InvalidCampaignError extends Error {
   readonly code = 'campaign.invalid';
@@ -37,7 +37,7 @@ function parseOrThrow(text: string) {
 }
 
 export class CampaignService {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: StoreScope) {}
 
   /** Stores a new campaign; its name comes from the text's `campaign:` field. */
   async create(

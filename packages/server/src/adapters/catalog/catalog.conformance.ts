@@ -904,7 +904,7 @@ export function describeCatalogConformance(name: string, openFresh: OpenFreshSto
           await catalog.defineDataset(EXP, 'early.raw', 'defname: raw-files and run_number <= 1');
           assert.deepEqual(await catalog.getDataset(EXP, 'raw-files'), raw);
           assert.deepEqual(
-            (await catalog.listDatasets(EXP)).map((d) => d.name),
+            (await catalog.listDatasets(EXP)).items.map((d) => d.name),
             ['early.raw', 'raw-files'],
           );
           await match(catalog, q.defname('raw-files'), [
@@ -948,7 +948,35 @@ export function describeCatalogConformance(name: string, openFresh: OpenFreshSto
           await notFound(catalog.countFiles(EXP, q.defname('ghost')), 'ghost');
           await notFound(catalog.getDataset(EXP, 'ghost'), 'ghost');
           await notFound(catalog.defineDataset('nova', 'x', 'all'), 'nova');
-          assert.deepEqual(await catalog.listDatasets(EXP), []);
+          assert.deepEqual(await catalog.listDatasets(EXP), { items: [], total: 0 });
+        }));
+
+      it('lists datasets a page at a time by name, with the total, filtered by part of the name', () =>
+        use(async (catalog) => {
+          for (const name of ['b-reco', 'a_raw', 'C.RAW', 'd-sim', 'axraw']) {
+            await catalog.defineDataset(EXP, name, 'all');
+          }
+          const names = async (options: Parameters<Catalog['listDatasets']>[1]) => {
+            const page = await catalog.listDatasets(EXP, options);
+            return [page.items.map((d) => d.name), page.total];
+          };
+          const all = ['C.RAW', 'a_raw', 'axraw', 'b-reco', 'd-sim'];
+          assert.deepEqual(await names({}), [all, 5]);
+          assert.deepEqual(await names({ limit: 2 }), [['C.RAW', 'a_raw'], 5]);
+          assert.deepEqual(await names({ limit: 2, offset: 2 }), [['axraw', 'b-reco'], 5]);
+          assert.deepEqual(await names({ limit: 2, offset: 10 }), [[], 5]);
+          // Any case; LIKE's wildcards match only themselves.
+          assert.deepEqual(await names({ nameContains: 'raw' }), [['C.RAW', 'a_raw', 'axraw'], 3]);
+          assert.deepEqual(await names({ nameContains: 'RAW', limit: 1, offset: 1 }), [
+            ['a_raw'],
+            3,
+          ]);
+          assert.deepEqual(await names({ nameContains: 'a_r' }), [['a_raw'], 1]);
+          assert.deepEqual(await names({ nameContains: '%' }), [[], 0]);
+          await invalid(catalog.listDatasets(EXP, { limit: 0 }), 'limit');
+          await invalid(catalog.listDatasets(EXP, { limit: 1001 }), 'limit');
+          await invalid(catalog.listDatasets(EXP, { offset: -1 }), 'offset');
+          await notFound(catalog.listDatasets('nova'), 'nova');
         }));
 
       it('refuses a definition that would make a defname cycle, naming it', () =>

@@ -9,6 +9,8 @@ import {
   isStandardField,
   type Catalog,
   type Clock,
+  type DatasetListOptions,
+  type DatasetPage,
   type DatasetRecord,
   type DeclareResult,
   type DeclaredFile,
@@ -251,15 +253,34 @@ export class KyselyCatalog implements Catalog {
     return toDataset(row);
   }
 
-  async listDatasets(experiment: string): Promise<DatasetRecord[]> {
+  async listDatasets(experiment: string, options: DatasetListOptions = {}): Promise<DatasetPage> {
+    const limit = check.pageLimit(options.limit);
+    const offset = check.pageOffset(options.offset);
+    const contains =
+      options.nameContains === undefined
+        ? ''
+        : check.verbatim('nameContains', options.nameContains, 200);
     await this.#requireExperiment(experiment);
-    const rows = await this.#db
-      .selectFrom('datasets')
-      .select(['name', 'query', 'created_at'])
-      .where('experiment', '=', experiment)
-      .orderBy('name')
-      .execute();
-    return rows.map(toDataset);
+    let filtered = this.#db.selectFrom('datasets').where('experiment', '=', experiment);
+    if (contains !== '') {
+      // lower() + LIKE: the same on SQLite (case-insensitive LIKE) and PostgreSQL (case-sensitive).
+      const pattern = `%${contains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      filtered = filtered.where(
+        sql<boolean>`lower(${sql.ref('name')}) like ${pattern} escape '\\'`,
+      );
+    }
+    const [counted, rows] = await Promise.all([
+      filtered
+        .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+        .executeTakeFirstOrThrow(),
+      filtered
+        .select(['name', 'query', 'created_at'])
+        .orderBy('name')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
+    ]);
+    return { items: rows.map(toDataset), total: Number(counted.n) };
   }
 
   async snapshot(

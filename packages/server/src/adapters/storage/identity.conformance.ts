@@ -473,6 +473,40 @@ export function describeIdentityConformance(name: string, open: OpenFreshStore):
             ['user.root'],
           );
         }));
+
+      it('nests transactions as savepoints: a failure inside undoes only its own writes', () =>
+        use(async ({ store }) => {
+          await store.transaction(async (tx) => {
+            assert.equal(tx.inTransaction, true);
+            await tx.experiments.create({ name: 'kept', display_name: 'Kept' });
+            // A failed statement inside (a duplicate name) must leave the outer one usable: on
+            // PostgreSQL it would otherwise abort the whole transaction.
+            await assert.rejects(
+              tx.transaction((inner) =>
+                inner.experiments.create({ name: 'kept', display_name: 'Again' }),
+              ),
+              ConflictError,
+            );
+            await assert.rejects(
+              tx.transaction(async (inner) => {
+                await inner.experiments.create({ name: 'undone', display_name: 'Undone' });
+                throw new Error('inner failure');
+              }),
+              /inner failure/,
+            );
+            await tx.audit.record({
+              actor: 'alice',
+              action: 'experiment.create',
+              objectType: 'experiment',
+              objectId: 'kept',
+              summary: 'kept',
+            });
+          });
+          const names = (await store.experiments.list()).map((e) => e.name);
+          assert.ok(names.includes('kept'));
+          assert.ok(!names.includes('undone'));
+          assert.equal((await store.audit.list({ action: 'experiment.create' })).total, 1);
+        }));
     });
   });
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Store, StoreDeps } from '../../ports/store.ts';
+import type { Store, StoreDeps, StoreTransaction } from '../../ports/store.ts';
 import { KyselyCatalog } from '../catalog/kysely-catalog.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { KyselyAuditRepository } from './repositories/audit.ts';
@@ -8,6 +8,7 @@ import { KyselyControlRepository } from './repositories/control.ts';
 import { KyselyExperimentRepository } from './repositories/experiments.ts';
 import { KyselyIdentityRepository } from './repositories/identity.ts';
 import { KyselySubmissionRepository } from './repositories/submissions.ts';
+import { inTransaction } from './repositories/transaction.ts';
 import { KyselyWatchRepository } from './repositories/watches.ts';
 import type { Database, SqlDialect } from './schema.ts';
 
@@ -20,25 +21,32 @@ export interface KyselyStoreOptions extends StoreDeps {
 /** The Store over an open, migrated Kysely instance; closing the store destroys it. */
 export function kyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): Store {
   let closing: Promise<void> | undefined;
-  const bind = (on: Kysely<Database>) => ({
-    catalog: new KyselyCatalog(on, {
-      dialect: options.dialect,
-      clock: options.clock,
-      ids: options.ids,
-    }),
-    submissions: new KyselySubmissionRepository(on, options.clock, options.ids),
-    control: new KyselyControlRepository(on, options.clock, options.ids),
-    identity: new KyselyIdentityRepository(on, options.clock, options.ids),
-    audit: new KyselyAuditRepository(on, options.clock, options.ids),
-  });
-  return {
+  const { clock, ids } = options;
+  const repositories = (on: Kysely<Database>) => ({
     kind: options.dialect,
-    experiments: new KyselyExperimentRepository(db, options.clock),
-    watches: new KyselyWatchRepository(db, options.clock),
-    campaigns: new KyselyCampaignRepository(db, options.clock, options.ids),
-    ...bind(db),
+    experiments: new KyselyExperimentRepository(on, clock),
+    watches: new KyselyWatchRepository(on, clock),
+    campaigns: new KyselyCampaignRepository(on, clock, ids),
+    catalog: new KyselyCatalog(on, { dialect: options.dialect, clock, ids }),
+    submissions: new KyselySubmissionRepository(on, clock, ids),
+    control: new KyselyControlRepository(on, clock, ids),
+    identity: new KyselyIdentityRepository(on, clock, ids),
+    audit: new KyselyAuditRepository(on, clock, ids),
+  });
+  // Everything bound to `on` (a transaction); nested transactions are savepoints of it.
+  const scope = (on: Kysely<Database>): StoreTransaction => {
+    const tx: StoreTransaction = {
+      ...repositories(on),
+      inTransaction: true,
+      transaction: (fn) => inTransaction(on, () => fn(tx)),
+    };
+    return tx;
+  };
+  return {
+    ...repositories(db),
+    inTransaction: false,
     transaction(fn) {
-      return db.transaction().execute((trx) => fn(bind(trx)));
+      return db.transaction().execute((trx) => fn(scope(trx)));
     },
     async migrate() {
       return { applied: await migrateToLatest(db, options.dialect, options.schema) };

@@ -1,5 +1,6 @@
 // For the API's tests: one HTTP call over real fetch, with a token, a session cookie and its
-// CSRF token as asked, and the answer's JSON (a list answer in `list`).
+// CSRF token as asked, and the answer's JSON (a list answer in `list`: a bare array, or the
+// `items` of a page `{items, total}`).
 export interface Answer {
   status: number;
   body: Record<string, unknown>;
@@ -37,11 +38,16 @@ export function apiCaller(baseUrl: () => string) {
     return {
       status: response.status,
       body: (Array.isArray(parsed) ? {} : parsed) as Record<string, unknown>,
-      list: (Array.isArray(parsed) ? parsed : []) as Record<string, unknown>[],
+      list: (Array.isArray(parsed) ? parsed : itemsOf(parsed)) as Record<string, unknown>[],
       headers: response.headers,
       setCookie: response.headers.get('set-cookie') ?? '',
     };
   };
+}
+
+function itemsOf(parsed: unknown): unknown[] {
+  const items = (parsed as { items?: unknown } | null)?.items;
+  return Array.isArray(items) ? items : [];
 }
 
 /** The code of an error answer. */

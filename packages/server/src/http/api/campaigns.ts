@@ -225,9 +225,14 @@ export function campaignRoutes(
     method: 'GET',
     url: '/experiments/:experiment/watches',
     tag: 'campaigns',
-    summary: 'What the caller watches in the experiment',
+    summary:
+      'What the caller watches in the experiment, by campaign id then stage (whole campaign first), a page at a time',
     params: ExperimentParams,
-    response: z.array(Watch),
-    handler: ({ params, request }) => ops.watches(callerOf(request), params.experiment),
+    query: PageQuery.extend({
+      campaign: z.string().min(1).max(128).optional().describe("only this campaign's watches"),
+    }),
+    response: offsetPage(Watch),
+    handler: ({ params, query, request }) =>
+      ops.watches(callerOf(request), params.experiment, query),
   });
 }

@@ -6,7 +6,7 @@ import { DeclaredFile, MetadataValue } from '@poms/core';
 import type { CatalogOperations } from '../../services/operations/catalog.ts';
 import { callerOf } from '../caller.ts';
 import { queryInt, type RouteRegistry } from '../route.ts';
-import { ExperimentParams } from './schemas.ts';
+import { ExperimentParams, PageQuery, offsetPage } from './schemas.ts';
 
 const time = z.string().describe('ISO 8601 UTC');
 const queryText = z.string().min(1).max(100_000).describe('a query (docs/queries.md)');
@@ -120,10 +120,18 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
     method: 'GET',
     url: '/experiments/:experiment/datasets',
     tag: 'catalog',
-    summary: "The experiment's datasets (saved queries)",
+    summary: "The experiment's datasets (saved queries), by name, a page at a time",
     params: ExperimentParams,
-    response: z.array(Dataset),
-    handler: ({ params, request }) => ops.datasets(callerOf(request), params.experiment),
+    query: PageQuery.extend({
+      q: z.string().min(1).max(200).optional().describe('part of the name, any case'),
+    }),
+    response: offsetPage(Dataset),
+    handler: ({ params, query, request }) =>
+      ops.datasets(callerOf(request), params.experiment, {
+        limit: query.limit,
+        offset: query.offset,
+        nameContains: query.q,
+      }),
   });
 
   routes.add(app, {

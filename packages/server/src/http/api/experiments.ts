@@ -4,10 +4,11 @@ import { z } from 'zod';
 import type { Store } from '../../ports/store.ts';
 import type { AccessService } from '../../services/access.ts';
 import { recordChange } from '../../services/operations/audit.ts';
+import { containsText, pageOf } from '../../services/operations/paging.ts';
 import { requireRoot } from '../../services/operations/users.ts';
 import { callerOf } from '../caller.ts';
-import type { RouteRegistry } from '../route.ts';
-import { ExperimentParams } from './schemas.ts';
+import { queryBool, type RouteRegistry } from '../route.ts';
+import { ExperimentParams, PageQuery, offsetPage } from './schemas.ts';
 
 const Experiment = z.object({
   name: z.string(),
@@ -28,15 +29,31 @@ export function experimentRoutes(
     method: 'GET',
     url: '/experiments',
     tag: 'experiments',
-    summary: 'The experiments the caller may act in, with the role in each',
-    response: z.array(Experiment),
-    handler: async ({ request }) => {
+    summary:
+      'The experiments the caller may act in, with the role in each, by name, a page at a time',
+    query: PageQuery.extend({
+      active: queryBool.optional().describe('only active (true) or inactive (false) experiments'),
+      q: z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe('part of the name or display name, any case'),
+    }),
+    response: offsetPage(Experiment),
+    handler: async ({ query, request }) => {
       const caller = callerOf(request);
+      const { q, active } = query;
       const all = await store.experiments.list();
-      return all
+      const mine = all
         .filter((e) => caller.roles.has(e.name) || caller.root)
         .filter((e) => caller.experiment === undefined || caller.experiment === e.name)
+        .filter((e) => active === undefined || e.active === active)
+        .filter(
+          (e) => q === undefined || containsText(e.name, q) || containsText(e.display_name, q),
+        )
         .map((e) => ({ ...e, role: caller.roles.get(e.name) ?? null }));
+      return pageOf(mine, query);
     },
   });
 
@@ -54,16 +71,19 @@ export function experimentRoutes(
     handler: async ({ body, request }) => {
       const caller = callerOf(request);
       requireRoot(caller, 'creating experiments');
-      const created = await store.experiments.create({
-        name: body.name,
-        display_name: body.display_name,
-      });
-      await recordChange(store, caller, {
-        experiment: created.name,
-        action: 'experiment.create',
-        objectType: 'experiment',
-        objectId: created.name,
-        summary: `experiment ${created.name} (${created.display_name}) created`,
+      const created = await store.transaction(async (tx) => {
+        const experiment = await tx.experiments.create({
+          name: body.name,
+          display_name: body.display_name,
+        });
+        await recordChange(tx, caller, {
+          experiment: experiment.name,
+          action: 'experiment.create',
+          objectType: 'experiment',
+          objectId: experiment.name,
+          summary: `experiment ${experiment.name} (${experiment.display_name}) created`,
+        });
+        return experiment;
       });
       return { ...created, role: null };
     },

@@ -11,7 +11,9 @@ import {
   HeldLaunch,
   Hold,
   LaunchOutcome,
+  PageQuery,
   StageParams,
+  offsetPage,
 } from './schemas.ts';
 
 const HoldBody = z.strictObject({ reason: z.string().min(1).max(500).optional() });
@@ -31,20 +33,29 @@ export function holdRoutes(app: FastifyInstance, routes: RouteRegistry, ops: Hol
     method: 'GET',
     url: '/experiments/:experiment/holds',
     tag: 'holds',
-    summary: 'Holds in effect for the experiment (the global one included)',
+    summary:
+      'Holds in effect for the experiment (the global one included), oldest first, a page at a time',
     params: ExperimentParams,
-    response: z.array(Hold),
-    handler: ({ params, request }) => ops.holds(callerOf(request), params.experiment),
+    query: PageQuery.extend({
+      scope: z.enum(['global', 'experiment', 'stage']).optional().describe('only this kind'),
+      campaign: z.string().min(1).max(128).optional().describe("only this campaign's stage holds"),
+    }),
+    response: offsetPage(Hold),
+    handler: ({ params, query, request }) => ops.holds(callerOf(request), params.experiment, query),
   });
 
   routes.add(app, {
     method: 'GET',
     url: '/experiments/:experiment/held-launches',
     tag: 'holds',
-    summary: 'Launches queued behind a hold, oldest first',
+    summary: 'Launches queued behind a hold, oldest first, a page at a time',
     params: ExperimentParams,
-    response: z.array(HeldLaunch),
-    handler: ({ params, request }) => ops.heldLaunches(callerOf(request), params.experiment),
+    query: PageQuery.extend({
+      campaign: z.string().min(1).max(128).optional().describe("only this campaign's launches"),
+    }),
+    response: offsetPage(HeldLaunch),
+    handler: ({ params, query, request }) =>
+      ops.heldLaunches(callerOf(request), params.experiment, query),
   });
 
   routes.add(app, {

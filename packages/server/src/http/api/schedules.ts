@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ScheduleOperations } from '../../services/operations/schedules.ts';
 import { callerOf } from '../caller.ts';
 import type { RouteRegistry } from '../route.ts';
-import { ExperimentParams, StageParams } from './schemas.ts';
+import { ExperimentParams, PageQuery, StageParams, offsetPage } from './schemas.ts';
 
 const time = z.string().describe('ISO 8601 UTC');
 
@@ -32,10 +32,13 @@ export function scheduleRoutes(
     method: 'GET',
     url: '/experiments/:experiment/schedules',
     tag: 'schedules',
-    summary: "The experiment's stage schedules",
+    summary: "The experiment's stage schedules, by campaign id and stage, a page at a time",
     params: ExperimentParams,
-    response: z.array(Schedule),
-    handler: ({ params, request }) => ops.list(callerOf(request), params.experiment),
+    query: PageQuery.extend({
+      campaign: z.string().min(1).max(128).optional().describe("only this campaign's schedules"),
+    }),
+    response: offsetPage(Schedule),
+    handler: ({ params, query, request }) => ops.list(callerOf(request), params.experiment, query),
   });
 
   routes.add(app, {

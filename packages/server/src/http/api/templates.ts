@@ -4,7 +4,13 @@ import { z } from 'zod';
 import type { TemplateOperations } from '../../services/operations/templates.ts';
 import { callerOf } from '../caller.ts';
 import type { RouteRegistry } from '../route.ts';
-import { CampaignSummary, ExperimentParams, RevisionSummary } from './schemas.ts';
+import {
+  CampaignSummary,
+  ExperimentParams,
+  PageQuery,
+  RevisionSummary,
+  offsetPage,
+} from './schemas.ts';
 
 const Template = z.object({
   file: z.string(),
@@ -23,9 +29,18 @@ export function templateRoutes(
     method: 'GET',
     url: '/templates',
     tag: 'templates',
-    summary: 'The template library',
-    response: z.array(Template),
-    handler: () => Promise.resolve(ops.list()),
+    summary: 'The template library, by file name, a page at a time',
+    query: PageQuery.extend({
+      q: z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe('part of the campaign name, file name or description, any case'),
+      tag: z.string().min(1).max(200).optional().describe('only templates with this tag'),
+    }),
+    response: offsetPage(Template),
+    handler: ({ query }) => Promise.resolve(ops.page(query)),
   });
   routes.add(app, {
     method: 'GET',

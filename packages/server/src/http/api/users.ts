@@ -39,10 +39,14 @@ export function userRoutes(app: FastifyInstance, routes: RouteRegistry, ops: Use
     method: 'GET',
     url: '/experiments/:experiment/members',
     tag: 'users',
-    summary: "The experiment's members and their roles, by username",
+    summary: "The experiment's members and their roles, by username, a page at a time",
     params: ExperimentParams,
-    response: z.array(Membership),
-    handler: ({ params, request }) => ops.members(callerOf(request), params.experiment),
+    query: PageQuery.extend({
+      role: z.enum(ROLES).optional().describe('only members with this role'),
+    }),
+    response: offsetPage(Membership),
+    handler: ({ params, query, request }) =>
+      ops.members(callerOf(request), params.experiment, query),
   });
 
   routes.add(app, {

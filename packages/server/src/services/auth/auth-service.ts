@@ -200,13 +200,31 @@ export class AuthService {
     const secret = newSecret();
     const expiresAt =
       days === undefined ? null : new Date(this.#clock.now().getTime() + days * DAY).toISOString();
-    const token = await this.#store.identity.createToken({
-      userId: user.id,
-      name: request.name,
-      tokenHash: sha256Hex(secret),
-      scopes: request.scopes,
-      experiment: request.experiment ?? null,
-      expiresAt,
+    const token = await this.#store.transaction(async (tx) => {
+      const created = await tx.identity.createToken({
+        userId: user.id,
+        name: request.name,
+        tokenHash: sha256Hex(secret),
+        scopes: request.scopes,
+        experiment: request.experiment ?? null,
+        expiresAt,
+      });
+      // What the token may do, never its secret or hash.
+      await tx.audit.record({
+        actor: user.username,
+        experiment: created.experiment,
+        action: 'token.create',
+        objectType: 'token',
+        objectId: created.id,
+        summary: `${user.username} created API token '${created.name}' (${created.scopes.join(', ')}${created.experiment ? `, ${created.experiment} only` : ''}${expiresAt ? `, expires ${expiresAt}` : ''})`,
+        after: {
+          name: created.name,
+          scopes: created.scopes,
+          experiment: created.experiment,
+          expires_at: expiresAt,
+        },
+      });
+      return created;
     });
     return { token, secret };
   }
@@ -226,6 +244,18 @@ export class AuthService {
 
   /** @returns false when the user has no such live token. */
   revokeToken(user: UserRecord, tokenId: TokenId): Promise<boolean> {
-    return this.#store.identity.revokeToken(tokenId, user.id);
+    return this.#store.transaction(async (tx) => {
+      const revoked = await tx.identity.revokeToken(tokenId, user.id);
+      if (revoked) {
+        await tx.audit.record({
+          actor: user.username,
+          action: 'token.revoke',
+          objectType: 'token',
+          objectId: String(tokenId),
+          summary: `${user.username} revoked API token ${String(tokenId)}`,
+        });
+      }
+      return revoked;
+    });
   }
 }

@@ -16,7 +16,7 @@ import type {
   HoldScope,
   ScheduleRecord,
 } from '../../ports/control.ts';
-import type { CampaignRecord, Store } from '../../ports/store.ts';
+import type { CampaignRecord, StoreScope, StoreTransaction } from '../../ports/store.ts';
 import type { JobRequest, SubmissionRecord } from '../../ports/submissions.ts';
 import { asConfig, effectiveOf } from './config.ts';
 import { LaunchError } from './errors.ts';
@@ -26,7 +26,7 @@ import { countJobs } from './executor.ts';
 import { applyEvent } from './status.ts';
 
 export interface ControlServiceOptions {
-  store: Store;
+  store: StoreScope;
   launches: LaunchService;
   now: () => Date;
   wake: () => void;
@@ -68,8 +68,17 @@ function requireStage(campaign: CampaignRecord, stage: string): void {
 export class ControlService {
   constructor(private readonly options: ControlServiceOptions) {}
 
-  private get store(): Store {
+  private get store(): StoreScope {
     return this.options.store;
+  }
+
+  /** The same service working inside `tx`: its changes commit or roll back with the caller's. */
+  within(tx: StoreTransaction): ControlService {
+    return new ControlService({
+      ...this.options,
+      store: tx,
+      launches: this.options.launches.within(tx),
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -93,7 +102,11 @@ export class ControlService {
     return this.store.control.heldLaunches(experiment);
   }
 
-  /** Launches queued launches that are no longer held, oldest first, each exactly once. */
+  /**
+   * Launches queued launches that are no longer held, oldest first, each exactly once: an entry
+   * is taken in the transaction that launches it. One that cannot launch any more (its stage was
+   * removed meanwhile) is taken with the reason, so it neither blocks the others nor comes back.
+   */
   async drainHeldLaunches(by: string): Promise<LaunchOutcome[]> {
     const out: LaunchOutcome[] = [];
     for (const entry of await this.store.control.heldLaunches()) {
@@ -103,9 +116,20 @@ export class ControlService {
         entry.stage,
       );
       if (hold) continue;
-      if (!(await this.store.control.takeHeldLaunch(entry.id, `released by ${by}`))) continue;
       const request = entry.request as LaunchRequest;
-      out.push(await this.options.launches.launch({ ...request, ignoreHolds: true }));
+      try {
+        const outcome = await this.store.transaction(async (tx) => {
+          if (!(await tx.control.takeHeldLaunch(entry.id, `released by ${by}`))) return undefined;
+          return this.options.launches.within(tx).launch({ ...request, ignoreHolds: true });
+        });
+        if (outcome !== undefined) out.push(outcome);
+      } catch (error) {
+        if (!(error instanceof LaunchError)) throw error;
+        const reason = `released by ${by}; launch failed: ${error.message}`;
+        if (await this.store.control.takeHeldLaunch(entry.id, reason)) {
+          out.push({ kind: 'nothing', reason: `${entry.stage}: ${error.message}` });
+        }
+      }
     }
     return out;
   }

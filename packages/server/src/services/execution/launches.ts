@@ -21,7 +21,7 @@ import {
 import { formatQuery } from '@poms/core/query';
 import type { HeldLaunchRecord, HoldRecord } from '../../ports/control.ts';
 import { ConflictError } from '../../ports/errors.ts';
-import type { CampaignRecord, Store } from '../../ports/store.ts';
+import type { CampaignRecord, StoreScope, StoreTransaction } from '../../ports/store.ts';
 import type { SubmissionOrigin, SubmissionRecord } from '../../ports/submissions.ts';
 import { sliceSource } from '../split-preview.ts';
 import { downstreamOf, effectiveOf, type SubmissionConfig } from './config.ts';
@@ -90,7 +90,7 @@ class AlreadyLaunched extends Error {
 }
 
 export interface LaunchServiceOptions {
-  store: Store;
+  store: StoreScope;
   /** Derives job tokens; the store keeps only their hashes. */
   jobSecret: Uint8Array;
   now: () => Date;
@@ -101,8 +101,13 @@ export interface LaunchServiceOptions {
 export class LaunchService {
   constructor(private readonly options: LaunchServiceOptions) {}
 
-  private get store(): Store {
+  private get store(): StoreScope {
     return this.options.store;
+  }
+
+  /** The same service working inside `tx`: its launches commit or roll back with the caller's. */
+  within(tx: StoreTransaction): LaunchService {
+    return new LaunchService({ ...this.options, store: tx });
   }
 
   /**

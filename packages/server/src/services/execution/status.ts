@@ -1,13 +1,13 @@
 // Moving a submission through the status machine (core's transition) and recording the move:
 // compare-and-set in the store, so two writers never both move it, one history entry per move.
 import { transition, type SubmissionEvent } from '@poms/core';
-import type { Store } from '../../ports/store.ts';
+import type { StoreScope } from '../../ports/store.ts';
 import type { SubmissionRecord } from '../../ports/submissions.ts';
 import { asConfig } from './config.ts';
 
 /** The new record when the event moved the submission; undefined when it did not apply. */
 export async function applyEvent(
-  store: Store,
+  store: StoreScope,
   submission: SubmissionRecord,
   event: SubmissionEvent,
 ): Promise<SubmissionRecord | undefined> {

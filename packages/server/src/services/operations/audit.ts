@@ -3,7 +3,7 @@
 // entry never carries a secret: callers pass states that say what changed, not credentials.
 import type { OffsetPage } from '../../ports/pages.ts';
 import type { AuditRecord } from '../../ports/identity.ts';
-import type { Store } from '../../ports/store.ts';
+import type { Store, StoreTransaction } from '../../ports/store.ts';
 import type { AccessService, Caller } from '../access.ts';
 
 export interface AuditChange {
@@ -18,9 +18,12 @@ export interface AuditChange {
   after?: unknown;
 }
 
-/** Records a change the caller made, with the role it acted as in that experiment. */
+/**
+ * Records a change the caller made, with the role it acted as in that experiment, in the
+ * transaction that makes the change: the change and its entry commit together or not at all.
+ */
 export async function recordChange(
-  store: Store,
+  store: StoreTransaction,
   caller: Caller,
   change: AuditChange,
 ): Promise<void> {

@@ -18,6 +18,7 @@ import type { StoredModel } from '../execution/config.ts';
 import { LaunchError } from '../execution/errors.ts';
 import type { WatchRecord } from '../../ports/watches.ts';
 import { recordChange } from './audit.ts';
+import { pageOf, type PageRequest } from './paging.ts';
 
 export interface CampaignDetail extends CampaignSummary {
   text: string;
@@ -29,14 +30,10 @@ export interface CampaignDetail extends CampaignSummary {
 }
 
 export class CampaignOperations {
-  private readonly campaigns: CampaignService;
-
   constructor(
     private readonly store: Store,
     private readonly access: AccessService,
-  ) {
-    this.campaigns = new CampaignService(store);
-  }
+  ) {}
 
   async list(
     caller: Caller,
@@ -85,16 +82,24 @@ export class CampaignOperations {
       experiment,
       campaign: { role: parsed.spec.role ?? 'production', owner: caller.username },
     });
-    const saved = await this.campaigns.create(experiment, text, caller.username, message);
-    await recordChange(this.store, caller, {
-      experiment,
-      action: 'campaign.create',
-      objectType: 'campaign',
-      objectId: saved.campaign.name,
-      summary: `created campaign ${saved.campaign.name} (revision ${saved.revision.revision})`,
-      after: { revision: saved.revision.revision, role: parsed.spec.role ?? 'production' },
+    const role = parsed.spec.role ?? 'production';
+    return this.store.transaction(async (tx) => {
+      const saved = await new CampaignService(tx).create(
+        experiment,
+        text,
+        caller.username,
+        message,
+      );
+      await recordChange(tx, caller, {
+        experiment,
+        action: 'campaign.create',
+        objectType: 'campaign',
+        objectId: saved.campaign.name,
+        summary: `created campaign ${saved.campaign.name} (revision ${saved.revision.revision})`,
+        after: { revision: saved.revision.revision, role },
+      });
+      return saved;
     });
-    return saved;
   }
 
   /** Saves a revision; changing the campaign's role needs the right to create one of the new role. */
@@ -116,23 +121,25 @@ export class CampaignOperations {
         campaign: { role: newRole, owner: target.campaign?.owner ?? caller.username },
       });
     }
-    const saved = await this.campaigns.save(
-      campaign.id,
-      input.expectedRevision,
-      input.text,
-      caller.username,
-      input.message,
-    );
-    await recordChange(this.store, caller, {
-      experiment,
-      action: 'campaign.save',
-      objectType: 'campaign',
-      objectId: campaign.name,
-      summary: `saved campaign ${campaign.name}: revision ${campaign.current_revision} → ${saved.revision.revision}${input.message ? ` (${input.message})` : ''}`,
-      before: { revision: campaign.current_revision },
-      after: { revision: saved.revision.revision },
+    return this.store.transaction(async (tx) => {
+      const saved = await new CampaignService(tx).save(
+        campaign.id,
+        input.expectedRevision,
+        input.text,
+        caller.username,
+        input.message,
+      );
+      await recordChange(tx, caller, {
+        experiment,
+        action: 'campaign.save',
+        objectType: 'campaign',
+        objectId: campaign.name,
+        summary: `saved campaign ${campaign.name}: revision ${saved.revision.revision - 1} → ${saved.revision.revision}${input.message ? ` (${input.message})` : ''}`,
+        before: { revision: saved.revision.revision - 1 },
+        after: { revision: saved.revision.revision },
+      });
+      return saved;
     });
-    return saved;
   }
 
   async revisions(
@@ -234,10 +241,24 @@ export class CampaignOperations {
     return this.store.watches.unwatch(caller.username, campaign.id, stage);
   }
 
-  /** What the caller watches in the experiment. */
-  async watches(caller: Caller, experiment: string): Promise<WatchRecord[]> {
+  /**
+   * What the caller watches in the experiment, by campaign id and stage (the whole campaign
+   * first), a page at a time; `campaign` keeps one campaign's watches.
+   */
+  async watches(
+    caller: Caller,
+    experiment: string,
+    filter: PageRequest & { campaign?: string | undefined } = {},
+  ): Promise<OffsetPage<WatchRecord>> {
     this.access.check(caller, 'view', { experiment });
-    return this.store.watches.watches(caller.username, experiment);
+    const campaignId =
+      filter.campaign === undefined
+        ? undefined
+        : String((await this.find(caller, experiment, filter.campaign)).id);
+    const watches = (await this.store.watches.watches(caller.username, experiment)).filter(
+      (w) => campaignId === undefined || w.campaign_id === campaignId,
+    );
+    return pageOf(watches, filter);
   }
 }
 

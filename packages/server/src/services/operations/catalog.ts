@@ -2,6 +2,8 @@
 // datasets, snapshots); declaring files and defining datasets and snapshots needs catalog.write.
 // Query text is parsed here, so a mistake answers 400 with its code and column.
 import type {
+  DatasetListOptions,
+  DatasetPage,
   DatasetRecord,
   DeclareResult,
   DeclaredFile,
@@ -51,18 +53,20 @@ export class CatalogOperations {
     files: readonly DeclaredFile[],
   ): Promise<DeclareResult> {
     this.access.check(caller, 'catalog.write', { experiment });
-    const result = await this.store.catalog.declareFiles(experiment, files);
     const first = files[0]?.name ?? '';
     const last = files.at(-1)?.name ?? '';
-    await recordChange(this.store, caller, {
-      experiment,
-      action: 'files.declare',
-      objectType: 'catalog',
-      objectId: experiment,
-      summary: `declared ${files.length} files (${first}${files.length > 1 ? ` … ${last}` : ''}): ${result.created} new, ${result.updated} updated, ${result.unchanged} unchanged`,
-      after: result,
+    return this.store.transaction(async (tx) => {
+      const result = await tx.catalog.declareFiles(experiment, files);
+      await recordChange(tx, caller, {
+        experiment,
+        action: 'files.declare',
+        objectType: 'catalog',
+        objectId: experiment,
+        summary: `declared ${files.length} files (${first}${files.length > 1 ? ` … ${last}` : ''}): ${result.created} new, ${result.updated} updated, ${result.unchanged} unchanged`,
+        after: result,
+      });
+      return result;
     });
-    return result;
   }
 
   async query(
@@ -128,9 +132,14 @@ export class CatalogOperations {
     return this.store.catalog.getFile(experiment, name);
   }
 
-  async datasets(caller: Caller, experiment: string): Promise<DatasetRecord[]> {
+  /** The experiment's datasets by name, a page at a time (paged and counted in SQL). */
+  async datasets(
+    caller: Caller,
+    experiment: string,
+    options: DatasetListOptions = {},
+  ): Promise<DatasetPage> {
     this.access.check(caller, 'view', { experiment });
-    return this.store.catalog.listDatasets(experiment);
+    return this.store.catalog.listDatasets(experiment, options);
   }
 
   /** A dataset with how many files it selects now. */
@@ -154,17 +163,19 @@ export class CatalogOperations {
   ): Promise<DatasetRecord & { file_count: number }> {
     this.access.check(caller, 'catalog.write', { experiment });
     queryOf(text, 'body.query');
-    const dataset = await this.store.catalog.defineDataset(experiment, name, text);
-    const count = await this.store.catalog.countFiles(experiment, { type: 'defname', name });
-    await recordChange(this.store, caller, {
-      experiment,
-      action: 'dataset.define',
-      objectType: 'dataset',
-      objectId: name,
-      summary: `defined dataset ${name}: ${text}`,
-      after: { query: text },
+    return this.store.transaction(async (tx) => {
+      const dataset = await tx.catalog.defineDataset(experiment, name, text);
+      const count = await tx.catalog.countFiles(experiment, { type: 'defname', name });
+      await recordChange(tx, caller, {
+        experiment,
+        action: 'dataset.define',
+        objectType: 'dataset',
+        objectId: name,
+        summary: `defined dataset ${name}: ${text}`,
+        after: { query: text },
+      });
+      return { ...dataset, file_count: count };
     });
-    return { ...dataset, file_count: count };
   }
 
   /** Freezes the current files of a query or of a named dataset. */
@@ -174,29 +185,34 @@ export class CatalogOperations {
     input: { query?: string | undefined; dataset?: string | undefined },
   ): Promise<SnapshotRecord> {
     this.access.check(caller, 'catalog.write', { experiment });
-    let snapshot: SnapshotRecord;
-    if (input.dataset !== undefined) {
-      const dataset = await this.store.catalog.getDataset(experiment, input.dataset);
-      snapshot = await this.store.catalog.snapshot(
+    const query =
+      input.dataset === undefined ? queryOf(input.query ?? '', 'body.query') : undefined;
+    return this.store.transaction(async (tx) => {
+      let snapshot: SnapshotRecord;
+      if (input.dataset !== undefined) {
+        const dataset = await tx.catalog.getDataset(experiment, input.dataset);
+        snapshot = await tx.catalog.snapshot(
+          experiment,
+          { type: 'defname', name: dataset.name },
+          { queryText: dataset.query, dataset: dataset.name },
+        );
+      } else {
+        snapshot = await tx.catalog.snapshot(experiment, query!, { queryText: input.query ?? '' });
+      }
+      await recordChange(tx, caller, {
         experiment,
-        { type: 'defname', name: dataset.name },
-        { queryText: dataset.query, dataset: dataset.name },
-      );
-    } else {
-      const text = input.query ?? '';
-      snapshot = await this.store.catalog.snapshot(experiment, queryOf(text, 'body.query'), {
-        queryText: text,
+        action: 'snapshot.create',
+        objectType: 'snapshot',
+        objectId: snapshot.id,
+        summary: `snapshot ${snapshot.id} of ${snapshot.dataset ?? snapshot.query}: ${snapshot.file_count} files`,
+        after: {
+          dataset: snapshot.dataset,
+          query: snapshot.query,
+          file_count: snapshot.file_count,
+        },
       });
-    }
-    await recordChange(this.store, caller, {
-      experiment,
-      action: 'snapshot.create',
-      objectType: 'snapshot',
-      objectId: snapshot.id,
-      summary: `snapshot ${snapshot.id} of ${snapshot.dataset ?? snapshot.query}: ${snapshot.file_count} files`,
-      after: { dataset: snapshot.dataset, query: snapshot.query, file_count: snapshot.file_count },
+      return snapshot;
     });
-    return snapshot;
   }
 
   async getSnapshot(caller: Caller, experiment: string, id: string): Promise<SnapshotRecord> {

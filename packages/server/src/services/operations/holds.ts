@@ -2,13 +2,21 @@
 // caller: permission first (experiment.hold, stage.hold on the campaign, global.hold for root,
 // jobs.control on the campaign), then the control service; every change goes to the audit log.
 import type { HeldLaunchRecord, HoldRecord, HoldScope } from '../../ports/control.ts';
+import type { OffsetPage } from '../../ports/pages.ts';
 import type { CampaignRecord, Store } from '../../ports/store.ts';
 import type { AccessService, Caller } from '../access.ts';
 import { effectiveOf } from '../execution/config.ts';
 import type { JobActionResult } from '../execution/control.ts';
 import { LaunchError, type Execution, type LaunchOutcome } from '../execution/index.ts';
 import { recordChange } from './audit.ts';
+import { pageOf, type PageRequest } from './paging.ts';
 import { requireRoot } from './users.ts';
+
+export interface HoldFilter extends PageRequest {
+  readonly scope?: HoldScope['kind'] | undefined;
+  /** A campaign's name: only the holds on its stages. */
+  readonly campaign?: string | undefined;
+}
 
 export type JobVerb = 'kill' | 'hold-jobs' | 'release-jobs';
 
@@ -35,16 +43,47 @@ export class HoldOperations {
     private readonly execution: Execution,
   ) {}
 
-  /** Holds in effect for the experiment, the global one included. */
-  async holds(caller: Caller, experiment: string): Promise<HoldRecord[]> {
+  /**
+   * Holds in effect for the experiment, the global one included, oldest first (then by scope),
+   * a page at a time: `scope` keeps one kind, `campaign` the stage holds of that campaign.
+   */
+  async holds(
+    caller: Caller,
+    experiment: string,
+    filter: HoldFilter = {},
+  ): Promise<OffsetPage<HoldRecord>> {
     this.access.check(caller, 'view', { experiment });
-    return this.store.control.holds(experiment);
+    const campaignId = await this.campaignIdOf(experiment, filter.campaign);
+    const holds = (await this.store.control.holds(experiment)).filter(
+      (h) =>
+        (filter.scope === undefined || h.scope.kind === filter.scope) &&
+        (campaignId === undefined ||
+          (h.scope.kind === 'stage' && h.scope.campaignId === campaignId)),
+    );
+    return pageOf(holds, filter);
   }
 
-  /** Launches waiting behind a hold, oldest first. */
-  async heldLaunches(caller: Caller, experiment: string): Promise<HeldLaunchRecord[]> {
+  /** Launches waiting behind a hold, oldest first, a page at a time; `campaign` keeps its own. */
+  async heldLaunches(
+    caller: Caller,
+    experiment: string,
+    filter: PageRequest & { campaign?: string | undefined } = {},
+  ): Promise<OffsetPage<HeldLaunchRecord>> {
     this.access.check(caller, 'view', { experiment });
-    return this.execution.control.heldLaunches(experiment);
+    const campaignId = await this.campaignIdOf(experiment, filter.campaign);
+    const queued = (await this.execution.control.heldLaunches(experiment)).filter(
+      (entry) => campaignId === undefined || entry.campaign_id === campaignId,
+    );
+    return pageOf(queued, filter);
+  }
+
+  /** The id of a campaign named in a filter (404 when it does not exist). */
+  private async campaignIdOf(
+    experiment: string,
+    campaign: string | undefined,
+  ): Promise<string | undefined> {
+    if (campaign === undefined) return undefined;
+    return String((await this.store.campaigns.get(experiment, campaign)).id);
   }
 
   async holdExperiment(caller: Caller, experiment: string, reason?: string): Promise<HoldRecord> {
@@ -105,24 +144,26 @@ export class HoldOperations {
       stage === undefined
         ? { kind: 'campaign' as const, experiment, campaign }
         : { kind: 'stage' as const, experiment, campaign, stage };
-    const control = this.execution.control;
-    const result =
-      verb === 'kill'
-        ? await control.kill(target, caller.username)
-        : verb === 'hold-jobs'
-          ? await control.holdJobs(target, caller.username)
-          : await control.releaseJobs(target, caller.username);
     const objectType = stage === undefined ? 'campaign' : 'stage';
     const objectId = stage === undefined ? campaign : `${campaign}/${stage}`;
-    await recordChange(this.store, caller, {
-      experiment,
-      action: `${objectType}.${verb}`,
-      objectType,
-      objectId,
-      summary: `${verb} on ${objectType} ${objectId}: ${result.jobs} jobs of ${result.submissions.length} submissions`,
-      after: result,
+    return this.store.transaction(async (tx) => {
+      const control = this.execution.control.within(tx);
+      const result =
+        verb === 'kill'
+          ? await control.kill(target, caller.username)
+          : verb === 'hold-jobs'
+            ? await control.holdJobs(target, caller.username)
+            : await control.releaseJobs(target, caller.username);
+      await recordChange(tx, caller, {
+        experiment,
+        action: `${objectType}.${verb}`,
+        objectType,
+        objectId,
+        summary: `${verb} on ${objectType} ${objectId}: ${result.jobs} jobs of ${result.submissions.length} submissions`,
+        after: result,
+      });
+      return result;
     });
-    return result;
   }
 
   private async stageScope(
@@ -144,31 +185,35 @@ export class HoldOperations {
     objectId: string,
     reason: string | undefined,
   ): Promise<HoldRecord> {
-    const record = await this.execution.control.hold(scope, caller.username, reason);
-    await recordChange(this.store, caller, {
-      experiment: scope.kind === 'global' ? undefined : scope.experiment,
-      action: 'hold.set',
-      objectType: scope.kind === 'global' ? 'global' : scope.kind,
-      objectId,
-      summary: `held ${scope.kind === 'global' ? 'every launch' : `${scope.kind} ${objectId}`}${reason ? `: ${reason}` : ''}`,
-      after: { by: record.by, reason: record.reason },
+    return this.store.transaction(async (tx) => {
+      const record = await this.execution.control.within(tx).hold(scope, caller.username, reason);
+      await recordChange(tx, caller, {
+        experiment: scope.kind === 'global' ? undefined : scope.experiment,
+        action: 'hold.set',
+        objectType: scope.kind === 'global' ? 'global' : scope.kind,
+        objectId,
+        summary: `held ${scope.kind === 'global' ? 'every launch' : `${scope.kind} ${objectId}`}${reason ? `: ${reason}` : ''}`,
+        after: { by: record.by, reason: record.reason },
+      });
+      return record;
     });
-    return record;
   }
 
   private async release(caller: Caller, scope: HoldScope, objectId: string): Promise<Released> {
-    const result = await this.execution.control.release(scope, caller.username);
-    const launched = result.launched.flatMap((o) =>
-      o.kind === 'launched' ? [o.submission.id] : [],
-    );
-    await recordChange(this.store, caller, {
-      experiment: scope.kind === 'global' ? undefined : scope.experiment,
-      action: 'hold.release',
-      objectType: scope.kind === 'global' ? 'global' : scope.kind,
-      objectId,
-      summary: `released ${scope.kind === 'global' ? 'the global hold' : `${scope.kind} ${objectId}`}${launched.length > 0 ? `; launched ${launched.join(', ')}` : ''}`,
-      after: { released: result.released, launched },
+    return this.store.transaction(async (tx) => {
+      const result = await this.execution.control.within(tx).release(scope, caller.username);
+      const launched = result.launched.flatMap((o) =>
+        o.kind === 'launched' ? [o.submission.id] : [],
+      );
+      await recordChange(tx, caller, {
+        experiment: scope.kind === 'global' ? undefined : scope.experiment,
+        action: 'hold.release',
+        objectType: scope.kind === 'global' ? 'global' : scope.kind,
+        objectId,
+        summary: `released ${scope.kind === 'global' ? 'the global hold' : `${scope.kind} ${objectId}`}${launched.length > 0 ? `; launched ${launched.join(', ')}` : ''}`,
+        after: { released: result.released, launched },
+      });
+      return result;
     });
-    return result;
   }
 }

@@ -2,11 +2,13 @@
 // one needs stage.schedule on the campaign (production role for production campaigns, the owner
 // for analysis ones). Every change goes to the audit log.
 import type { ScheduleRecord } from '../../ports/control.ts';
+import type { OffsetPage } from '../../ports/pages.ts';
 import type { CampaignRecord, Store } from '../../ports/store.ts';
 import type { AccessService, Caller } from '../access.ts';
 import type { Execution } from '../execution/index.ts';
 import { recordChange } from './audit.ts';
 import { requireStage } from './holds.ts';
+import { pageOf, type PageRequest } from './paging.ts';
 
 export class ScheduleOperations {
   constructor(
@@ -15,9 +17,21 @@ export class ScheduleOperations {
     private readonly execution: Execution,
   ) {}
 
-  async list(caller: Caller, experiment: string): Promise<ScheduleRecord[]> {
+  /** The experiment's schedules by campaign id and stage, a page at a time; `campaign` keeps its own. */
+  async list(
+    caller: Caller,
+    experiment: string,
+    filter: PageRequest & { campaign?: string | undefined } = {},
+  ): Promise<OffsetPage<ScheduleRecord>> {
     this.access.check(caller, 'view', { experiment });
-    return this.store.control.schedules(experiment);
+    const campaignId =
+      filter.campaign === undefined
+        ? undefined
+        : String((await this.store.campaigns.get(experiment, filter.campaign)).id);
+    const schedules = (await this.store.control.schedules(experiment)).filter(
+      (s) => campaignId === undefined || s.campaign_id === campaignId,
+    );
+    return pageOf(schedules, filter);
   }
 
   /** Creates or replaces the stage's schedule; answers it with the cron in words. */
@@ -29,27 +43,29 @@ export class ScheduleOperations {
     input: { cron: string; timezone: string },
   ): Promise<ScheduleRecord & { description: string }> {
     const record = await this.campaign(caller, experiment, campaign);
-    const before = (await this.store.control.schedules(experiment)).find(
-      (s) => s.campaign_id === record.id && s.stage === stage,
-    );
-    const saved = await this.execution.control.schedule({
-      experiment,
-      campaign,
-      stage,
-      cron: input.cron,
-      timezone: input.timezone,
-      by: caller.username,
+    return this.store.transaction(async (tx) => {
+      const before = (await tx.control.schedules(experiment)).find(
+        (s) => s.campaign_id === record.id && s.stage === stage,
+      );
+      const saved = await this.execution.control.within(tx).schedule({
+        experiment,
+        campaign,
+        stage,
+        cron: input.cron,
+        timezone: input.timezone,
+        by: caller.username,
+      });
+      await recordChange(tx, caller, {
+        experiment,
+        action: 'schedule.set',
+        objectType: 'stage',
+        objectId: `${campaign}/${stage}`,
+        summary: `schedule of ${campaign}/${stage}: ${input.cron} (${input.timezone}), ${saved.description}`,
+        before: before ? { cron: before.cron, timezone: before.timezone } : undefined,
+        after: { cron: saved.cron, timezone: saved.timezone, next_run: saved.next_run },
+      });
+      return saved;
     });
-    await recordChange(this.store, caller, {
-      experiment,
-      action: 'schedule.set',
-      objectType: 'stage',
-      objectId: `${campaign}/${stage}`,
-      summary: `schedule of ${campaign}/${stage}: ${input.cron} (${input.timezone}), ${saved.description}`,
-      before: before ? { cron: before.cron, timezone: before.timezone } : undefined,
-      after: { cron: saved.cron, timezone: saved.timezone, next_run: saved.next_run },
-    });
-    return saved;
   }
 
   async remove(
@@ -60,20 +76,23 @@ export class ScheduleOperations {
   ): Promise<{ removed: boolean }> {
     const record = await this.campaign(caller, experiment, campaign);
     requireStage(record, stage);
-    const before = (await this.store.control.schedules(experiment)).find(
-      (s) => s.campaign_id === record.id && s.stage === stage,
-    );
-    const removed = await this.store.control.deleteSchedule(experiment, record.id, stage);
-    if (removed) {
-      await recordChange(this.store, caller, {
-        experiment,
-        action: 'schedule.remove',
-        objectType: 'stage',
-        objectId: `${campaign}/${stage}`,
-        summary: `removed the schedule of ${campaign}/${stage}`,
-        before: before ? { cron: before.cron, timezone: before.timezone } : undefined,
-      });
-    }
+    const removed = await this.store.transaction(async (tx) => {
+      const before = (await tx.control.schedules(experiment)).find(
+        (s) => s.campaign_id === record.id && s.stage === stage,
+      );
+      const gone = await tx.control.deleteSchedule(experiment, record.id, stage);
+      if (gone) {
+        await recordChange(tx, caller, {
+          experiment,
+          action: 'schedule.remove',
+          objectType: 'stage',
+          objectId: `${campaign}/${stage}`,
+          summary: `removed the schedule of ${campaign}/${stage}`,
+          before: before ? { cron: before.cron, timezone: before.timezone } : undefined,
+        });
+      }
+      return gone;
+    });
     return { removed };
   }
 

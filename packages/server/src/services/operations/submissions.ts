@@ -3,7 +3,7 @@
 // another experiment is not found, whatever its id.
 import type { ParamList, RecoveryType, SubmissionStatus } from '@poms/core';
 import { NotFoundError } from '../../ports/errors.ts';
-import type { OffsetPage, Store } from '../../ports/store.ts';
+import type { OffsetPage, Store, StoreTransaction } from '../../ports/store.ts';
 import type {
   FileStatistics,
   HistoryEntry,
@@ -47,60 +47,27 @@ export class SubmissionOperations {
       'stage.launch',
       await this.campaignTarget(caller, experiment, campaign),
     );
-    const outcome = await this.execution.launches.launch({
-      experiment,
-      campaign,
-      stage,
-      launcher: caller.username,
-      test: input.test,
-      overrides: input.overrides,
-      dataset: input.dataset,
-    });
-    await this.recordLaunch(
-      caller,
-      experiment,
-      'submission.launch',
-      campaign,
-      stage,
-      outcome,
-      input,
-    );
-    return outcome;
-  }
-
-  /** The audit entry of a launch: the submission it made, or the stage when it made none. */
-  private async recordLaunch(
-    caller: Caller,
-    experiment: string,
-    action: string,
-    campaign: string,
-    stage: string,
-    outcome: LaunchOutcome,
-    input: { test?: boolean | undefined; dataset?: string | undefined },
-    parentId?: string,
-  ): Promise<void> {
-    const what = `${input.test === true ? 'test launch' : 'launch'} of ${campaign}/${stage}`;
-    const from = parentId === undefined ? '' : ` (recovery of ${parentId})`;
-    await recordChange(this.store, caller, {
-      experiment,
-      action,
-      ...(outcome.kind === 'launched'
-        ? { objectType: 'submission', objectId: outcome.submission.id }
-        : { objectType: 'stage', objectId: `${campaign}/${stage}` }),
-      summary:
-        outcome.kind === 'launched'
-          ? `${what}${from}: ${outcome.created ? 'submission' : 'already launched as'} ${outcome.submission.id}`
-          : outcome.kind === 'held'
-            ? `${what}${from} queued behind a hold (${outcome.entry.id})`
-            : `${what}${from}: nothing to launch (${outcome.reason})`,
-      after: {
-        kind: outcome.kind,
-        ...(outcome.kind === 'launched' ? { submission: outcome.submission.id } : {}),
-        ...(outcome.kind === 'held' ? { held_launch: outcome.entry.id } : {}),
-        ...(parentId === undefined ? {} : { parent: parentId }),
-        ...(input.test === true ? { test: true } : {}),
-        ...(input.dataset === undefined ? {} : { dataset: input.dataset }),
-      },
+    return this.store.transaction(async (tx) => {
+      const outcome = await this.execution.launches.within(tx).launch({
+        experiment,
+        campaign,
+        stage,
+        launcher: caller.username,
+        test: input.test,
+        overrides: input.overrides,
+        dataset: input.dataset,
+      });
+      await recordLaunch(
+        tx,
+        caller,
+        experiment,
+        'submission.launch',
+        campaign,
+        stage,
+        outcome,
+        input,
+      );
+      return outcome;
     });
   }
 
@@ -110,25 +77,28 @@ export class SubmissionOperations {
       'stage.launch',
       await this.campaignTarget(caller, experiment, campaign),
     );
-    const outcomes = await this.execution.launches.launchCampaign({
-      experiment,
-      campaign,
-      launcher: caller.username,
-      test: input.test,
-      overrides: input.overrides,
-    });
-    for (const { stage, outcome } of outcomes) {
-      await this.recordLaunch(
-        caller,
+    return this.store.transaction(async (tx) => {
+      const outcomes = await this.execution.launches.within(tx).launchCampaign({
         experiment,
-        'campaign.launch',
         campaign,
-        stage,
-        outcome,
-        input,
-      );
-    }
-    return outcomes;
+        launcher: caller.username,
+        test: input.test,
+        overrides: input.overrides,
+      });
+      for (const { stage, outcome } of outcomes) {
+        await recordLaunch(
+          tx,
+          caller,
+          experiment,
+          'campaign.launch',
+          campaign,
+          stage,
+          outcome,
+          input,
+        );
+      }
+      return outcomes;
+    });
   }
 
   /** Seeing what a launch would do needs only the right to see the campaign. */
@@ -240,40 +210,44 @@ export class SubmissionOperations {
     const { target } = await this.controlTarget(caller, experiment, id);
     this.access.check(caller, 'jobs.control', target);
     const jobTarget = { kind: 'submission' as const, id, indexes };
-    const control = this.execution.control;
-    const result =
-      action === 'kill'
-        ? await control.kill(jobTarget, caller.username)
-        : action === 'hold'
-          ? await control.holdJobs(jobTarget, caller.username)
-          : await control.releaseJobs(jobTarget, caller.username);
-    await recordChange(this.store, caller, {
-      experiment,
-      action: `submission.${action}`,
-      objectType: 'submission',
-      objectId: id,
-      summary: `${action} ${indexes === undefined ? 'every job' : `jobs ${indexes.join(', ')}`} of ${id}: ${result.jobs} jobs`,
-      after: { jobs: result.jobs, ...(indexes === undefined ? {} : { indexes }) },
+    return this.store.transaction(async (tx) => {
+      const control = this.execution.control.within(tx);
+      const result =
+        action === 'kill'
+          ? await control.kill(jobTarget, caller.username)
+          : action === 'hold'
+            ? await control.holdJobs(jobTarget, caller.username)
+            : await control.releaseJobs(jobTarget, caller.username);
+      await recordChange(tx, caller, {
+        experiment,
+        action: `submission.${action}`,
+        objectType: 'submission',
+        objectId: id,
+        summary: `${action} ${indexes === undefined ? 'every job' : `jobs ${indexes.join(', ')}`} of ${id}: ${result.jobs} jobs`,
+        after: { jobs: result.jobs, ...(indexes === undefined ? {} : { indexes }) },
+      });
+      return result;
     });
-    return result;
   }
 
   async recover(caller: Caller, experiment: string, id: string, type?: RecoveryType) {
     const { submission, target } = await this.controlTarget(caller, experiment, id);
     this.access.check(caller, 'stage.launch', target);
-    const outcome = await this.execution.control.recover(id, caller.username, type);
-    const campaign = submission.campaign;
-    await this.recordLaunch(
-      caller,
-      experiment,
-      'submission.recover',
-      campaign,
-      submission.stage,
-      outcome,
-      {},
-      id,
-    );
-    return outcome;
+    return this.store.transaction(async (tx) => {
+      const outcome = await this.execution.control.within(tx).recover(id, caller.username, type);
+      await recordLaunch(
+        tx,
+        caller,
+        experiment,
+        'submission.recover',
+        submission.campaign,
+        submission.stage,
+        outcome,
+        {},
+        id,
+      );
+      return outcome;
+    });
   }
 
   async decide(
@@ -284,23 +258,62 @@ export class SubmissionOperations {
   ): Promise<SubmissionRecord> {
     const { submission, target } = await this.controlTarget(caller, experiment, id);
     this.access.check(caller, 'submission.approve', target);
-    const control = this.execution.control;
     const before = submission.status;
-    const moved =
-      decision === 'approve'
-        ? await control.approve(id, caller.username)
-        : decision === 'reject'
-          ? await control.reject(id, caller.username)
-          : await control.forceLocated(id, caller.username);
-    await recordChange(this.store, caller, {
-      experiment,
-      action: `submission.${decision}`,
-      objectType: 'submission',
-      objectId: id,
-      summary: `${decision} ${id}: ${before} → ${moved.status}`,
-      before: { status: before },
-      after: { status: moved.status },
+    return this.store.transaction(async (tx) => {
+      const control = this.execution.control.within(tx);
+      const moved =
+        decision === 'approve'
+          ? await control.approve(id, caller.username)
+          : decision === 'reject'
+            ? await control.reject(id, caller.username)
+            : await control.forceLocated(id, caller.username);
+      await recordChange(tx, caller, {
+        experiment,
+        action: `submission.${decision}`,
+        objectType: 'submission',
+        objectId: id,
+        summary: `${decision} ${id}: ${before} → ${moved.status}`,
+        before: { status: before },
+        after: { status: moved.status },
+      });
+      return moved;
     });
-    return moved;
   }
+}
+
+/** The audit entry of a launch: the submission it made, or the stage when it made none. */
+async function recordLaunch(
+  tx: StoreTransaction,
+  caller: Caller,
+  experiment: string,
+  action: string,
+  campaign: string,
+  stage: string,
+  outcome: LaunchOutcome,
+  input: { test?: boolean | undefined; dataset?: string | undefined },
+  parentId?: string,
+): Promise<void> {
+  const what = `${input.test === true ? 'test launch' : 'launch'} of ${campaign}/${stage}`;
+  const from = parentId === undefined ? '' : ` (recovery of ${parentId})`;
+  await recordChange(tx, caller, {
+    experiment,
+    action,
+    ...(outcome.kind === 'launched'
+      ? { objectType: 'submission', objectId: outcome.submission.id }
+      : { objectType: 'stage', objectId: `${campaign}/${stage}` }),
+    summary:
+      outcome.kind === 'launched'
+        ? `${what}${from}: ${outcome.created ? 'submission' : 'already launched as'} ${outcome.submission.id}`
+        : outcome.kind === 'held'
+          ? `${what}${from} queued behind a hold (${outcome.entry.id})`
+          : `${what}${from}: nothing to launch (${outcome.reason})`,
+    after: {
+      kind: outcome.kind,
+      ...(outcome.kind === 'launched' ? { submission: outcome.submission.id } : {}),
+      ...(outcome.kind === 'held' ? { held_launch: outcome.entry.id } : {}),
+      ...(parentId === undefined ? {} : { parent: parentId }),
+      ...(input.test === true ? { test: true } : {}),
+      ...(input.dataset === undefined ? {} : { dataset: input.dataset }),
+    },
+  });
 }

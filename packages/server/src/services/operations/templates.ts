@@ -6,9 +6,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCampaign } from '@poms/campaign-file';
 import { NotFoundError } from '../../ports/errors.ts';
+import type { OffsetPage } from '../../ports/pages.ts';
 import type { SavedCampaign } from '../../ports/store.ts';
 import type { Caller } from '../access.ts';
 import { clonedText, type CampaignOperations } from './campaigns.ts';
+import { containsText, pageOf, type PageRequest } from './paging.ts';
 
 export interface TemplateSummary {
   file: string;
@@ -16,6 +18,11 @@ export interface TemplateSummary {
   description: string | null;
   tags: string[];
   stages: string[];
+}
+
+export interface TemplateFilter extends PageRequest {
+  readonly q?: string | undefined;
+  readonly tag?: string | undefined;
 }
 
 export class TemplateOperations {
@@ -29,6 +36,23 @@ export class TemplateOperations {
       .filter((name) => name.endsWith('.yaml'))
       .sort()
       .map((file) => ({ file, text: readFileSync(join(this.dir, file), 'utf8') }));
+  }
+
+  /**
+   * The library by file name, a page at a time: `q` keeps templates whose campaign name,
+   * file name or description contains it (any case), `tag` those with that tag.
+   */
+  page(filter: TemplateFilter = {}): OffsetPage<TemplateSummary> {
+    const q = filter.q;
+    const matching = this.list().filter(
+      (t) =>
+        (q === undefined ||
+          containsText(t.campaign, q) ||
+          containsText(t.file, q) ||
+          containsText(t.description, q)) &&
+        (filter.tag === undefined || t.tags.includes(filter.tag)),
+    );
+    return pageOf(matching, filter);
   }
 
   list(): TemplateSummary[] {

@@ -8,6 +8,7 @@ import type { Store } from '../../ports/store.ts';
 import { scopeFor, type AccessService, type Caller } from '../access.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { recordChange } from './audit.ts';
+import { pageOf, type PageRequest } from './paging.ts';
 
 /** Global actions (users, the global hold): a global superuser, not held to one experiment. */
 export function requireRoot(caller: Caller, what: string): void {
@@ -41,9 +42,17 @@ export class UserOperations {
     private readonly access: AccessService,
   ) {}
 
-  async members(caller: Caller, experiment: string): Promise<MembershipRecord[]> {
+  /** The experiment's members by username, a page at a time; `role` keeps one role's. */
+  async members(
+    caller: Caller,
+    experiment: string,
+    filter: PageRequest & { role?: Role | undefined } = {},
+  ): Promise<OffsetPage<MembershipRecord>> {
     this.access.check(caller, 'view', { experiment });
-    return this.store.identity.members(experiment);
+    const members = (await this.store.identity.members(experiment)).filter(
+      (m) => filter.role === undefined || m.role === filter.role,
+    );
+    return pageOf(members, filter);
   }
 
   /** Grants (or changes) a member's role; the user must exist. */
@@ -54,26 +63,26 @@ export class UserOperations {
     role: Role,
   ): Promise<MembershipRecord> {
     this.access.check(caller, 'experiment.admin', { experiment });
-    const user = await this.store.identity.getUser(username);
-    const before = (await this.store.identity.members(experiment)).find(
-      (m) => m.user_id === user.id,
-    );
-    const record = await this.store.identity.setMembership({
-      experiment,
-      userId: user.id,
-      role,
-      grantedBy: caller.username,
+    return this.store.transaction(async (tx) => {
+      const user = await tx.identity.getUser(username);
+      const before = (await tx.identity.members(experiment)).find((m) => m.user_id === user.id);
+      const record = await tx.identity.setMembership({
+        experiment,
+        userId: user.id,
+        role,
+        grantedBy: caller.username,
+      });
+      await recordChange(tx, caller, {
+        experiment,
+        action: 'membership.set',
+        objectType: 'membership',
+        objectId: username,
+        summary: `${username} is ${role}${before ? ` (was ${before.role})` : ''}`,
+        before: before ? { role: before.role } : undefined,
+        after: { role },
+      });
+      return record;
     });
-    await recordChange(this.store, caller, {
-      experiment,
-      action: 'membership.set',
-      objectType: 'membership',
-      objectId: username,
-      summary: `${username} is ${role}${before ? ` (was ${before.role})` : ''}`,
-      before: before ? { role: before.role } : undefined,
-      after: { role },
-    });
-    return record;
   }
 
   async removeMember(
@@ -82,22 +91,22 @@ export class UserOperations {
     username: string,
   ): Promise<{ removed: boolean }> {
     this.access.check(caller, 'experiment.admin', { experiment });
-    const user = await this.store.identity.getUser(username);
-    const before = (await this.store.identity.members(experiment)).find(
-      (m) => m.user_id === user.id,
-    );
-    const removed = await this.store.identity.removeMembership(experiment, user.id);
-    if (removed) {
-      await recordChange(this.store, caller, {
-        experiment,
-        action: 'membership.remove',
-        objectType: 'membership',
-        objectId: username,
-        summary: `${username} is no longer a member${before ? ` (was ${before.role})` : ''}`,
-        before: before ? { role: before.role } : undefined,
-      });
-    }
-    return { removed };
+    return this.store.transaction(async (tx) => {
+      const user = await tx.identity.getUser(username);
+      const before = (await tx.identity.members(experiment)).find((m) => m.user_id === user.id);
+      const removed = await tx.identity.removeMembership(experiment, user.id);
+      if (removed) {
+        await recordChange(tx, caller, {
+          experiment,
+          action: 'membership.remove',
+          objectType: 'membership',
+          objectId: username,
+          summary: `${username} is no longer a member${before ? ` (was ${before.role})` : ''}`,
+          before: before ? { role: before.role } : undefined,
+        });
+      }
+      return { removed };
+    });
   }
 
   async listUsers(
@@ -112,25 +121,27 @@ export class UserOperations {
   async createUser(caller: Caller, input: NewUserInput): Promise<UserRecord> {
     requireRoot(caller, 'creating users');
     const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-    const user = await this.store.identity.createUser({
-      username: input.username,
-      displayName: input.displayName,
-      email: input.email ?? null,
-      passwordHash,
-      mustChangePassword: passwordHash !== null,
+    return this.store.transaction(async (tx) => {
+      const user = await tx.identity.createUser({
+        username: input.username,
+        displayName: input.displayName,
+        email: input.email ?? null,
+        passwordHash,
+        mustChangePassword: passwordHash !== null,
+      });
+      await recordChange(tx, caller, {
+        action: 'user.create',
+        objectType: 'user',
+        objectId: user.username,
+        summary: `created user ${user.username}`,
+        after: {
+          username: user.username,
+          display_name: user.display_name,
+          email: user.email,
+          has_password: user.has_password,
+        },
+      });
+      return user;
     });
-    await recordChange(this.store, caller, {
-      action: 'user.create',
-      objectType: 'user',
-      objectId: user.username,
-      summary: `created user ${user.username}`,
-      after: {
-        username: user.username,
-        display_name: user.display_name,
-        email: user.email,
-        has_password: user.has_password,
-      },
-    });
-    return user;
   }
 }

@@ -22,6 +22,7 @@ import type {
 } from '../../../ports/store.ts';
 import type { CampaignRevisionsTable, CampaignsTable, Database } from '../schema.ts';
 import { countValue, isUniqueViolation } from './dialect.ts';
+import { inTransaction } from './transaction.ts';
 import * as check from './validate.ts';
 
 type CampaignRow = Selectable<CampaignsTable>;
@@ -140,7 +141,7 @@ export class KyselyCampaignRepository implements CampaignRepository {
     };
 
     try {
-      await this.#db.transaction().execute(async (trx) => {
+      await inTransaction(this.#db, async (trx) => {
         const found = await trx
           .selectFrom('experiments')
           .select('name')
@@ -256,7 +257,7 @@ export class KyselyCampaignRepository implements CampaignRepository {
     };
 
     try {
-      const campaign = await this.#db.transaction().execute(async (trx) => {
+      const campaign = await inTransaction(this.#db, async (trx) => {
         // The conditional update is the lock: of concurrent saves from the same revision only one
         // matches `current_revision = expected` (PostgreSQL re-checks the WHERE after waiting for
         // the row lock; SQLite runs one write transaction at a time).
