@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '../../ports/errors.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../ports/pages.ts';
-import { byBytes, containsText, pageOf } from './paging.ts';
+import { containsText, pageOf } from './paging.ts';
 
 const numbers = Array.from({ length: 120 }, (_, i) => i);
 
@@ -41,14 +41,10 @@ describe('pageOf', () => {
   });
 });
 
-describe('containsText and byBytes', () => {
+describe('containsText', () => {
   it('matches a part in any case, and nothing in a missing text', () => {
     assert.equal(containsText('Reco-Keepup', 'KEEP'), true);
     assert.equal(containsText('reco', 'sim'), false);
     assert.equal(containsText(null, 'x'), false);
-  });
-
-  it('orders by bytes, upper case before lower case', () => {
-    assert.deepEqual(['b', 'a', 'B', 'a2'].sort(byBytes), ['B', 'a', 'a2', 'b']);
   });
 });

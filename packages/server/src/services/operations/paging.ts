@@ -31,8 +31,3 @@ export function pageOf<T>(items: readonly T[], page: PageRequest = {}): OffsetPa
 export function containsText(text: string | null | undefined, part: string): boolean {
   return (text ?? '').toLowerCase().includes(part.toLowerCase());
 }
-
-/** Byte order of strings (the order the store's name-ordered pages use). */
-export function byBytes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
