@@ -1,5 +1,6 @@
 // Lint rules: typescript-eslint's type-aware recommended set, plus the few habits DESIGN.md §8 asks for.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -17,6 +18,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       'no-console': 'off',
       eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    // The browser app: React's rules of hooks.
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

@@ -12,6 +12,7 @@ import { openSqliteStore } from './adapters/storage/sqlite.ts';
 import { systemClock } from './adapters/system/system-clock.ts';
 import { ulidIdSource } from './adapters/system/ulid-ids.ts';
 import { buildApp } from './http/app.ts';
+import { webApp } from './http/web-app.ts';
 import type { RouteRegistry } from './http/route.ts';
 import type { Store } from './ports/store.ts';
 import { AccessService } from './services/access.ts';
@@ -60,6 +61,8 @@ export interface ServerOptions extends StoreLocation {
   adminPassword?: string;
   /** Reverse proxies whose user header (`x-remote-user`) is believed: single sign-on. */
   trustedProxies?: string[];
+  /** The built web app served at `/`. Default: POMS_WEB_ROOT, else the repository's packages/web/dist. */
+  webRoot?: string;
 }
 
 export interface RunningServer {
@@ -76,6 +79,7 @@ export interface RunningServer {
 }
 
 const REPO_TEMPLATES = resolve(import.meta.dirname, '../../../templates');
+const REPO_WEB_DIST = resolve(import.meta.dirname, '../../web/dist');
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
@@ -138,6 +142,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           version: VERSION,
           options: { trustedProxies: options.trustedProxies ?? [] },
         },
+        web: webApp(options.webRoot ?? process.env.POMS_WEB_ROOT ?? REPO_WEB_DIST),
       },
       { logger: options.logger ?? false },
     );

@@ -29,6 +29,7 @@ import { knownError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { jobRoutes } from './jobs.ts';
 import { RouteRegistry } from './route.ts';
+import type { WebApp } from './web-app.ts';
 
 /** The API proper: everything behind authentication. */
 export interface ApiServices {
@@ -51,6 +52,8 @@ export interface AppServices {
   health: HealthService;
   jobs?: JobReportService | undefined;
   api?: ApiServices | undefined;
+  /** The built browser app served at `/` (see web-app.ts); absent: the API only. */
+  web?: WebApp | undefined;
 }
 
 /** Largest request body: a campaign text of 16 MiB in JSON, with room to spare. */
@@ -74,11 +77,14 @@ export function buildApp(
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('x-frame-options', 'DENY');
     void reply.header('referrer-policy', 'no-referrer');
-    void reply.header('cache-control', 'no-store');
-    void reply.header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    );
+    // The web app's files set their own (cacheable assets, a policy that lets the app run).
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    if (!reply.hasHeader('content-security-policy')) {
+      void reply.header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      );
+    }
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = knownError(error);
@@ -92,14 +98,15 @@ export function buildApp(
       },
     });
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
+  app.setNotFoundHandler(async (request, reply) => {
+    if (services.web && (await services.web.serve(request, reply))) return reply;
+    return reply.code(404).send({
       error: {
         code: 'http.not-found',
         message: `no route ${request.method} ${request.url.split('?')[0]}`,
       },
-    }),
-  );
+    });
+  });
   void app.register(healthRoutes(services.health), { prefix: '/api/v1' });
   if (services.jobs) void app.register(jobRoutes(services.jobs), { prefix: '/api/v1' });
   const api = services.api;

@@ -14,6 +14,7 @@ import type { UserRecord } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
 import { TOKEN_SCOPES, type Caller } from '../services/access.ts';
 import type { AuthService } from '../services/auth/auth-service.ts';
+import { csrfTokenFor } from '../services/auth/secrets.ts';
 import { containsText, pageOf } from '../services/operations/paging.ts';
 import { callerOf, setCaller } from './caller.ts';
 import { PageQuery, offsetPage } from './api/schemas.ts';
@@ -136,6 +137,10 @@ const Me = z.object({
   memberships: z.array(z.object({ experiment: z.string(), role: z.string() })),
   scopes: z.array(z.string()).optional(),
   experiment: z.string().optional(),
+  csrf: z
+    .string()
+    .optional()
+    .describe("the session's CSRF token (session cookies only), for a reloaded page"),
 });
 
 const TokenRecord = z.object({
@@ -169,6 +174,7 @@ export function authRoutes(
   const me = async (request: FastifyRequest) => {
     const caller = callerOf(request);
     const user = await store.identity.getUser(caller.username);
+    const secret = cookieValue(request.headers.cookie, SESSION_COOKIE);
     return {
       username: user.username,
       display_name: user.display_name,
@@ -178,6 +184,7 @@ export function authRoutes(
       memberships: [...caller.roles].map(([experiment, role]) => ({ experiment, role })),
       ...(caller.scopes === undefined ? {} : { scopes: [...caller.scopes] }),
       ...(caller.experiment === undefined ? {} : { experiment: caller.experiment }),
+      ...(caller.via === 'session' && secret !== undefined ? { csrf: csrfTokenFor(secret) } : {}),
     };
   };
   const currentUser = (request: FastifyRequest) =>

@@ -84,6 +84,8 @@ describe('the API', () => {
     assert.equal(me.status, 200);
     assert.equal(me.body.username, 'admin');
     assert.equal(me.body.root, true);
+    // A reloaded page gets the session's CSRF token back; it is the one login gave.
+    assert.equal(me.body.csrf, csrf);
     const noCsrf = await call('POST', '/auth/tokens', {
       cookie,
       body: { name: 'ci', scopes: ['write'] },
@@ -101,6 +103,7 @@ describe('the API', () => {
     const listed = await call('GET', '/auth/tokens', { token: adminToken });
     assert.equal(JSON.stringify(listed.body).includes(adminToken), false, 'secrets shown once');
     assert.ok(listed.headers.get('x-content-type-options') === 'nosniff');
+    assert.equal((await call('GET', '/auth/me', { token: adminToken })).body.csrf, undefined);
   });
 
   it('keeps experiments apart and applies roles and token scopes', async () => {

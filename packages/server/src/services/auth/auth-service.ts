@@ -11,7 +11,7 @@ import { bootstrapAdmin, type BootstrapOptions, type BootstrappedAdmin } from '.
 import { invalidCredentials } from './errors.ts';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.ts';
 import { LoginRateLimiter } from './rate-limiter.ts';
-import { looksLikeSecret, matchesHash, newSecret, sha256Hex } from './secrets.ts';
+import { csrfTokenFor, looksLikeSecret, matchesHash, newSecret, sha256Hex } from './secrets.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -102,7 +102,7 @@ export class AuthService {
     }
     this.#limiter.succeeded(attempt);
     const secret = newSecret();
-    const csrf = newSecret();
+    const csrf = csrfTokenFor(secret);
     const session = await this.#store.identity.createSession({
       userId: user.id,
       tokenHash: sha256Hex(secret),
