@@ -1,2 +1,3 @@
-// @poms/web: the browser app. For now, the editor's graph model; the React app comes with the GUI issue.
+// @poms/web: the browser app (src/main.tsx is its entry); this module exports its pure parts for tests and benchmarks.
 export * from './editor/graph-model.ts';
+export * from './graph/elk-graph.ts';

@@ -1,0 +1,186 @@
+// The campaign graph on screen (@xyflow/react): one node per stage, laid out by the worker, edges
+// labelled with the file patterns that flow along them. Read-only in the overview (with live
+// progress in each node), interactive in the editor, where every gesture is handed to the caller
+// as an intent — the graph never changes itself: the text does, and the graph follows.
+import {
+  Background,
+  Controls,
+  Handle,
+  MarkerType,
+  MiniMap,
+  Position,
+  ReactFlow,
+  type Connection,
+  type Edge,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import type { GraphModel } from '../editor/graph-model.ts';
+import type { Positions } from './elk-graph.ts';
+import { NODE_HEIGHT, NODE_WIDTH } from './elk-graph.ts';
+import { layoutGraph } from './layout.ts';
+
+export interface StageNodeData extends Record<string, unknown> {
+  label: string;
+  type: string;
+  hasError: boolean;
+  stale: boolean;
+  detail: ReactNode;
+}
+
+export interface CampaignGraphProps {
+  model: GraphModel;
+  /** Something to show inside each stage's node (progress in the overview). */
+  detail?: (stage: string) => ReactNode;
+  selected?: string | undefined;
+  onSelect?: (stage: string | undefined) => void;
+  /** Interactive gestures; without them the graph is read-only. */
+  onConnect?: (upstream: string, downstream: string) => void;
+  onDisconnect?: (upstream: string, downstream: string) => void;
+  onMove?: (stage: string, position: { x: number; y: number }) => void;
+  onDelete?: (stage: string) => void;
+  onOpen?: (stage: string) => void;
+  /** Accessible name of the graph region. */
+  label?: string;
+}
+
+function StageNode({ data, selected }: NodeProps<Node<StageNodeData>>) {
+  return (
+    <div
+      className={`stage-node${selected ? ' selected' : ''}${data.hasError ? ' has-error' : ''}${data.stale ? ' stale' : ''}`}
+      data-stage={data.label}
+    >
+      <Handle type="target" position={Position.Left} />
+      <div className="stage-node-title">{data.label}</div>
+      <div className="stage-node-type">{data.type}</div>
+      {data.detail ? <div className="stage-node-detail">{data.detail}</div> : null}
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+}
+
+const NODE_TYPES = { stage: StageNode };
+
+/** Positions for the model, computed in the worker; the previous ones stay until they arrive. */
+export function useLayout(model: GraphModel): Positions | undefined {
+  const [positions, setPositions] = useState<Positions | undefined>(undefined);
+  useEffect(() => {
+    let current = true;
+    layoutGraph(model).then(
+      (p) => current && setPositions(p),
+      () => current && setPositions((p) => p ?? {}),
+    );
+    return () => {
+      current = false;
+    };
+  }, [model]);
+  return positions;
+}
+
+export function CampaignGraph(props: CampaignGraphProps) {
+  const { model, detail, selected, onSelect, onConnect, onDisconnect, onMove, onDelete, onOpen } =
+    props;
+  const positions = useLayout(model);
+  const interactive = onConnect !== undefined || onMove !== undefined;
+
+  const nodes = useMemo<Node<StageNodeData>[]>(
+    () =>
+      model.nodes.map((n, index) => ({
+        id: n.id,
+        type: 'stage',
+        position: positions?.[n.id] ?? { x: 0, y: index * (NODE_HEIGHT + 20) },
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        selected: n.id === selected,
+        draggable: onMove !== undefined && model.current,
+        connectable: onConnect !== undefined && model.current,
+        deletable: onDelete !== undefined && model.current,
+        data: {
+          label: n.label,
+          type: n.type,
+          hasError: n.has_error,
+          stale: !model.current,
+          detail: detail?.(n.id),
+        },
+      })),
+    [model, positions, selected, detail, onMove, onConnect, onDelete],
+  );
+  const edges = useMemo<Edge[]>(
+    () =>
+      model.edges
+        .filter((e) => !e.self)
+        .map((e) => ({
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          label: e.patterns.length > 0 ? e.patterns.join(', ') : undefined,
+          markerEnd: { type: MarkerType.ArrowClosed },
+          deletable: onDisconnect !== undefined && model.current,
+          className: model.current ? undefined : 'stale',
+        })),
+    [model, onDisconnect],
+  );
+
+  // Dragging is shown live by React Flow's own state; the text is written once, on drop.
+  const [dragging, setDragging] = useState<Record<string, { x: number; y: number }>>({});
+  const shown = useMemo(
+    () => nodes.map((n) => (dragging[n.id] ? { ...n, position: dragging[n.id]! } : n)),
+    [nodes, dragging],
+  );
+
+  return (
+    <div
+      className={`campaign-graph${model.current ? '' : ' stale'}`}
+      aria-label={props.label ?? 'Campaign graph'}
+      role="region"
+    >
+      <ReactFlow
+        nodes={shown}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        fitView
+        minZoom={0.1}
+        nodesDraggable={interactive && model.current}
+        nodesConnectable={onConnect !== undefined && model.current}
+        elementsSelectable
+        deleteKeyCode={interactive ? ['Delete', 'Backspace'] : null}
+        onNodesChange={(changes) => {
+          for (const change of changes) {
+            if (change.type === 'position' && change.position) {
+              const at = change.position;
+              setDragging((d) => ({ ...d, [change.id]: at }));
+            }
+          }
+        }}
+        onNodeDragStop={(_event, node) => {
+          setDragging((d) => {
+            const { [node.id]: _dropped, ...rest } = d;
+            return rest;
+          });
+          onMove?.(node.id, { x: Math.round(node.position.x), y: Math.round(node.position.y) });
+        }}
+        onNodeClick={(_event, node) => onSelect?.(node.id)}
+        onNodeDoubleClick={(_event, node) => onOpen?.(node.id)}
+        onPaneClick={() => onSelect?.(undefined)}
+        onConnect={(connection: Connection) => {
+          if (connection.source && connection.target)
+            onConnect?.(connection.source, connection.target);
+        }}
+        onEdgesDelete={(deleted) => {
+          for (const edge of deleted) onDisconnect?.(edge.source, edge.target);
+        }}
+        onNodesDelete={(deleted) => {
+          for (const node of deleted) onDelete?.(node.id);
+        }}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={24} />
+        <Controls showInteractive={false} />
+        {model.nodes.length > 30 ? <MiniMap pannable zoomable /> : null}
+      </ReactFlow>
+    </div>
+  );
+}
