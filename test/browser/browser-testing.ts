@@ -10,7 +10,9 @@ import { startServer, type RunningServer } from '@poms/server';
 
 export const ADMIN_PASSWORD = 'a browser test password';
 export const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
-const WEB_DIST = resolve(import.meta.dirname, '../../packages/web/dist');
+// POMS_WEB_DIST: a private build (vite build --outDir …) so parallel builds do not disturb a run.
+const WEB_DIST =
+  process.env.POMS_WEB_DIST ?? resolve(import.meta.dirname, '../../packages/web/dist');
 
 /** Where Debian's package puts Chromium; POMS_CHROMIUM overrides. */
 export function chromiumPath(): string {

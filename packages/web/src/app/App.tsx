@@ -29,6 +29,7 @@ function Gate() {
         <Route element={<Layout />}>
           <Route index element={<HomePage />} />
           {/* monitoring routes */}
+          {/* campaign routes */}
           {/* editor routes */}
           {/* template routes */}
           <Route path="*" element={<NotFoundPage />} />
