@@ -12,6 +12,8 @@ export default defineConfig({
     sourcemap: true,
     // The editor (CodeMirror, React Flow, elkjs) is one large lazily loaded chunk by design.
     chunkSizeWarningLimit: 3000,
+    // Rolldown's plugin timing report is noise in every build (the worker's bundling dominates).
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   worker: { format: 'es' },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },

@@ -28,6 +28,9 @@ import { ScheduleOperations } from './services/operations/schedules.ts';
 import { SubmissionOperations } from './services/operations/submissions.ts';
 import { TemplateOperations } from './services/operations/templates.ts';
 import { UserOperations } from './services/operations/users.ts';
+import { ChangeBus } from './services/events.ts';
+import { ProgressOperations } from './services/operations/progress.ts';
+import { SplitCursorOperations } from './services/operations/split-cursor.ts';
 
 export const VERSION = '0.1.0';
 
@@ -71,6 +74,8 @@ export interface RunningServer {
   app: FastifyInstance & { routes: RouteRegistry };
   demoCampaigns: string[];
   execution: Execution;
+  /** Rung after every executor cycle and every change over HTTP; the live views listen. */
+  events: ChangeBus;
   /** The administrator this start created (first start only); its one-time password, if made. */
   admin: { username: string; oneTimePassword?: string | undefined } | undefined;
   /** The folder holding the store, job folders and output files (a temporary one for memory). */
@@ -101,6 +106,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       demoCampaigns = (await seedDemo(store, readTemplates(templatesDir))).created;
     }
     let url = '';
+    // Rung after every executor cycle and every change made over HTTP: the live views look again.
+    const events = new ChangeBus();
+    const onCycle = options.onCycle;
     const execution = createExecution({
       store,
       engines: { local: engine },
@@ -115,7 +123,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       now: () => clock.now(),
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
       ...(options.log === undefined ? {} : { log: options.log }),
-      ...(options.onCycle === undefined ? {} : { onCycle: options.onCycle }),
+      onCycle: () => {
+        events.notify();
+        onCycle?.();
+      },
     });
     const auth = new AuthService({ store, clock });
     const bootstrapped = await auth.bootstrapAdmin({
@@ -132,13 +143,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           auth,
           access,
           campaigns,
-          templates: new TemplateOperations(templatesDir, campaigns),
+          templates: new TemplateOperations(templatesDir, campaigns, store, access),
           submissions: new SubmissionOperations(store, access, execution),
           holds: new HoldOperations(store, access, execution),
           schedules: new ScheduleOperations(store, access, execution),
           catalog: new CatalogOperations(store, access),
           users: new UserOperations(store, access),
           audit: new AuditOperations(store, access),
+          progress: {
+            progress: new ProgressOperations(store, access, events, options.log),
+            splits: new SplitCursorOperations(store, access),
+          },
+          events,
           version: VERSION,
           options: { trustedProxies: options.trustedProxies ?? [] },
         },
@@ -158,6 +174,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       app,
       demoCampaigns,
       execution,
+      events,
       dataDir,
       admin:
         bootstrapped === undefined

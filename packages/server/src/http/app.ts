@@ -13,6 +13,10 @@ import type { HoldOperations } from '../services/operations/holds.ts';
 import type { ScheduleOperations } from '../services/operations/schedules.ts';
 import type { SubmissionOperations } from '../services/operations/submissions.ts';
 import type { TemplateOperations } from '../services/operations/templates.ts';
+import type { ChangeBus } from '../services/events.ts';
+import type { ProgressOperations } from '../services/operations/progress.ts';
+import type { SplitCursorOperations } from '../services/operations/split-cursor.ts';
+import { progressRoutes } from './api/progress.ts';
 import { templateRoutes } from './api/templates.ts';
 import type { UserOperations } from '../services/operations/users.ts';
 import { auditRoutes } from './api/audit.ts';
@@ -44,6 +48,9 @@ export interface ApiServices {
   users: UserOperations;
   audit: AuditOperations;
   templates: TemplateOperations;
+  /** Campaign progress (once and live) and split cursors; with `events`, rung after changes. */
+  progress?: { progress: ProgressOperations; splits: SplitCursorOperations } | undefined;
+  events?: ChangeBus | undefined;
   version: string;
   options?: AuthOptions | undefined;
 }
@@ -112,6 +119,15 @@ export function buildApp(
   const api = services.api;
   if (api) {
     authenticateRequests(app, api.store, api.auth, api.options);
+    const events = api.events;
+    if (events) {
+      // A change a person (or a job) made: the live views look again.
+      app.addHook('onResponse', async (request, reply) => {
+        if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) {
+          events.notify();
+        }
+      });
+    }
     void app.register(
       // eslint-disable-next-line @typescript-eslint/require-await -- Fastify plugins are async by contract
       async (scope) => {
@@ -125,6 +141,7 @@ export function buildApp(
         userRoutes(scope, routes, api.users);
         auditRoutes(scope, routes, api.audit);
         templateRoutes(scope, routes, api.templates);
+        if (api.progress) progressRoutes(scope, routes, api.progress);
         referenceRoutes(scope, routes, api.version);
       },
       { prefix: '/api/v1' },

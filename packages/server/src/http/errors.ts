@@ -12,6 +12,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   'launch.inactive': 409,
   'submission.bad-state': 409,
   'split.changed': 409,
+  'split.in-use': 409,
   'auth.required': 401,
   'auth.invalid-credentials': 401,
   'auth.job-token': 401,

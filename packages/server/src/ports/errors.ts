@@ -22,7 +22,8 @@ export type StoreEntity =
   | 'user'
   | 'membership'
   | 'token'
-  | 'session';
+  | 'session'
+  | 'template';
 
 export abstract class StoreError extends Error {
   abstract readonly code: StoreErrorCode;

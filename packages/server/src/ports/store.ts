@@ -13,6 +13,7 @@ import type { ControlRepository } from './control.ts';
 import type { AuditRepository, IdentityRepository } from './identity.ts';
 import type { CursorPage, OffsetPage } from './pages.ts';
 import type { SubmissionRepository } from './submissions.ts';
+import type { ExperimentTemplateRepository } from './templates.ts';
 import type { WatchRepository } from './watches.ts';
 
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CursorPage, type OffsetPage } from './pages.ts';
@@ -46,6 +47,8 @@ export interface StoreScope {
   readonly identity: IdentityRepository;
   /** The append-only audit log; use the transaction's to commit an entry with its change. */
   readonly audit: AuditRepository;
+  /** Templates people saved in an experiment (./templates.ts). */
+  readonly templates: ExperimentTemplateRepository;
   /** True in a transaction's scope: what must commit with a change (audit) asks for it. */
   readonly inTransaction: boolean;
   /**

@@ -243,6 +243,8 @@ export interface SubmissionListOptions {
   readonly stage?: string | undefined;
   readonly statuses?: readonly SubmissionStatus[] | undefined;
   readonly chainRootId?: string | undefined;
+  /** Only test launches (true) or only production ones (false). */
+  readonly test?: boolean | undefined;
   readonly limit?: number | undefined;
   readonly offset?: number | undefined;
 }
@@ -255,6 +257,21 @@ export interface ActiveJob {
   readonly engine_id: string;
   readonly state: TrackedJobState;
   readonly request: JobRequest | null;
+}
+
+/** One stage's counts over every submission of a campaign (SQL aggregates), for progress views. */
+export interface StageCounts {
+  readonly stage: string;
+  /** Submissions by status; statuses with none are absent. */
+  readonly statuses: Partial<Record<SubmissionStatus, number>>;
+  /** Ledger rows by state over the stage's submissions; states with none are absent. */
+  readonly ledger: Partial<Record<LedgerState, number>>;
+  /** Jobs by state; states with none are absent. */
+  readonly jobs: Partial<Record<TrackedJobState, number>>;
+  readonly outputs: number;
+  readonly located_outputs: number;
+  /** The newest submission (by creation, then id). */
+  readonly last: { id: string; status: SubmissionStatus; created_at: string };
 }
 
 export interface SubmissionRepository {
@@ -308,4 +325,10 @@ export interface SubmissionRepository {
   ): Promise<void>;
   outputs(id: string): Promise<OutputRecord[]>;
   statistics(id: string): Promise<FileStatistics>;
+  /**
+   * Per-stage counts of a campaign's submissions, ledger, jobs and outputs, in a fixed number of
+   * aggregate queries whatever the number of submissions; stages without submissions are absent.
+   * Ordered by stage name (byte order).
+   */
+  stageCounts(experiment: string, campaignId: string): Promise<StageCounts[]>;
 }

@@ -73,3 +73,273 @@ export interface Submission {
   updated_at: string;
   status_at: string;
 }
+
+// Monitoring and control (src/pages/monitoring).
+
+export interface FileStatistics {
+  submitted: number;
+  delivered: number;
+  consumed: number;
+  failed: number;
+  skipped: number;
+  unknown: number;
+  with_outputs: number;
+  with_located_outputs: number;
+  pending: number;
+  outputs: number;
+  located_outputs: number;
+}
+
+export interface HistoryEntry {
+  submission_id: string;
+  seq: number;
+  status: SubmissionStatus;
+  reason: string;
+  by: string | null;
+  at: string;
+}
+
+export interface Job {
+  submission_id: string;
+  index: number;
+  engine_id: string | null;
+  state: string;
+  exit_code: number | null;
+  signal: string | null;
+  reason: string | null;
+  cpu_s: number | null;
+  wall_s: number | null;
+  max_rss_kb: number | null;
+  host: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  file_count: number;
+  updated_at: string;
+}
+
+export interface SubmissionDetails {
+  submission: Submission;
+  statistics: FileStatistics;
+  history: HistoryEntry[];
+  jobs: Job[];
+}
+
+export type LedgerState = 'delivered' | 'consumed' | 'failed' | 'skipped';
+
+export interface LedgerEntry {
+  file: string;
+  job_index: number;
+  state: LedgerState;
+  reason: string | null;
+  updated_at: string;
+}
+
+export interface JobLogs {
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+}
+
+export type HoldScope =
+  | { kind: 'global' }
+  | { kind: 'experiment'; experiment: string }
+  | { kind: 'stage'; experiment: string; campaignId: string; stage: string };
+
+export interface Hold {
+  scope: HoldScope;
+  by: string;
+  reason: string | null;
+  created_at: string;
+}
+
+export interface HeldLaunch {
+  id: string;
+  experiment: string;
+  campaign_id: string;
+  stage: string;
+  request: unknown;
+  launch_key: string | null;
+  by: string;
+  created_at: string;
+  released_at: string | null;
+  outcome: string | null;
+}
+
+export type LaunchOutcome =
+  | { kind: 'launched'; submission: Submission; created: boolean }
+  | { kind: 'held'; entry: HeldLaunch; hold: Hold }
+  | { kind: 'nothing'; reason: string };
+
+export interface Released {
+  released: boolean;
+  launched: LaunchOutcome[];
+}
+
+export interface JobActionResult {
+  submissions: string[];
+  jobs: number;
+}
+
+export interface Watch {
+  username: string;
+  experiment: string;
+  campaign_id: string;
+  stage: string | null;
+  created_at: string;
+}
+
+export interface CampaignPage {
+  items: CampaignSummary[];
+  next_cursor: string | null;
+  total: number;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string;
+  acting_role: string | null;
+  experiment: string | null;
+  action: string;
+  object_type: string;
+  object_id: string;
+  summary: string;
+  before: unknown;
+  after: unknown;
+  request_id: string | null;
+}
+
+/** A built-in template (GET /templates). */
+export interface BuiltinTemplate {
+  file: string;
+  campaign: string;
+  description: string | null;
+  tags: string[];
+  stages: string[];
+}
+
+/** A template of an experiment's library (GET /experiments/{e}/templates): built-in or saved. */
+export interface LibraryTemplate {
+  name: string;
+  source: 'builtin' | 'experiment';
+  campaign: string;
+  description: string | null;
+  tags: string[];
+  stages: string[];
+  file: string | null;
+  author: string | null;
+  created_at: string | null;
+}
+
+export interface LibraryTemplateDetail extends LibraryTemplate {
+  text: string;
+}
+
+// Campaign overview and stage page (src/pages/campaign).
+
+/** One stage of GET /experiments/{e}/campaigns/{c}/progress (also the `progress` event). */
+export interface StageProgress {
+  stage: string;
+  /** null: a stage the campaign no longer has, whose submissions remain. */
+  type: string | null;
+  held: boolean;
+  schedule: { cron: string; timezone: string; next_run: string | null } | null;
+  submissions: {
+    total: number;
+    live: number;
+    by_status: Partial<Record<SubmissionStatus, number>>;
+  };
+  files: {
+    delivered: number;
+    consumed: number;
+    failed: number;
+    skipped: number;
+    unknown: number;
+    outputs: number;
+    located: number;
+  };
+  jobs: {
+    idle: number;
+    running: number;
+    held: number;
+    done: number;
+    failed: number;
+    cancelled: number;
+    unknown: number;
+  };
+  last_submission: { id: string; status: SubmissionStatus; created_at: string } | null;
+}
+
+export interface CampaignProgress {
+  experiment: string;
+  campaign: string;
+  campaign_id: string;
+  revision: number;
+  experiment_held: boolean;
+  global_held: boolean;
+  stages: StageProgress[];
+}
+
+/** GET …/stages/{s}/split */
+export interface SplitView {
+  owner: string;
+  test: boolean;
+  spec: string;
+  slices: number;
+  updated_at: string | null;
+  history: {
+    seq: number;
+    label: string;
+    parameter: string | null;
+    file_count: number;
+    created_at: string;
+  }[];
+}
+
+/** POST …/stages/{s}/split */
+export interface SplitChange {
+  owner: string;
+  test: boolean;
+  action: 'reset' | 'rewind';
+  from: number;
+  to: number;
+  dropped: { seq: number; label: string; file_count: number }[];
+}
+
+export interface DryRunJob {
+  index: number;
+  files: string[];
+  runtime_argv: string[];
+  runs: { argv: string[]; shell_setup: string[] }[];
+  env: Record<string, string>;
+}
+
+/** POST …/stages/{s}/dry-run */
+export type DryRunResult =
+  | {
+      dry_run: true;
+      outcome: 'would-launch';
+      campaign: string;
+      stage: string;
+      test: boolean;
+      status: SubmissionStatus;
+      input: { label: string; query: string | null; files: number };
+      split: { spec: string; slice: number; label: string } | null;
+      command_text: string | null;
+      params: [string, string][];
+      jobs_total: number;
+      jobs: DryRunJob[];
+    }
+  | { dry_run: true; outcome: 'would-queue'; hold: Hold }
+  | { dry_run: true; outcome: 'nothing'; reason: string };
+
+/** PUT …/stages/{s}/schedule */
+export interface ScheduleSaved {
+  id: string;
+  stage: string;
+  cron: string;
+  timezone: string;
+  next_run: string | null;
+  last_run: string | null;
+  description: string;
+}

@@ -8,6 +8,22 @@ import { NotFoundPage } from '../pages/NotFoundPage.tsx';
 import { Loading } from '../ui/feedback.tsx';
 import { Layout } from './Layout.tsx';
 import { SessionProvider, useSession } from './session.tsx';
+import { lazyPage } from './lazy-page.ts';
+import { monitoringPages as Mon } from '../pages/monitoring/routes.ts';
+
+const CampaignPage = lazyPage(() => import('../pages/campaign/CampaignPage.tsx'), 'CampaignPage');
+const StagePage = lazyPage(() => import('../pages/campaign/StagePage.tsx'), 'StagePage');
+
+// The editor's pages (CodeMirror, React Flow, elkjs) load when first visited.
+const loadEditorPages = () => import('../pages/editor/index.ts');
+const EditCampaignPage = lazyPage(loadEditorPages, 'EditCampaignPage');
+const NewCampaignPage = lazyPage(loadEditorPages, 'NewCampaignPage');
+const CampaignHistoryPage = lazyPage(loadEditorPages, 'CampaignHistoryPage');
+
+// The template library (its preview draws the graph) loads when first visited.
+const loadTemplatePages = () => import('../pages/templates/index.ts');
+const TemplateLibraryPage = lazyPage(loadTemplatePages, 'TemplateLibraryPage');
+const TemplatePage = lazyPage(loadTemplatePages, 'TemplatePage');
 
 export function App() {
   return (
@@ -29,9 +45,26 @@ function Gate() {
         <Route element={<Layout />}>
           <Route index element={<HomePage />} />
           {/* monitoring routes */}
+          <Route path="e/:experiment" element={<Mon.DashboardPage />} />
+          <Route path="e/:experiment/campaigns" element={<Mon.CampaignsPage />} />
+          <Route path="e/:experiment/submissions" element={<Mon.SubmissionsPage />} />
+          <Route path="e/:experiment/submissions/:id" element={<Mon.SubmissionPage />} />
+          <Route path="e/:experiment/held-launches" element={<Mon.HeldLaunchesPage />} />
+          <Route path="e/:experiment/audit" element={<Mon.AuditPage />} />
           {/* campaign routes */}
+          <Route path="e/:experiment/campaigns/:campaign" element={<CampaignPage />} />
+          <Route path="e/:experiment/campaigns/:campaign/stages/:stage" element={<StagePage />} />
           {/* editor routes */}
+          <Route path="e/:experiment/campaigns/:campaign/edit" element={<EditCampaignPage />} />
+          <Route path="e/:experiment/new-campaign" element={<NewCampaignPage />} />
+          <Route
+            path="e/:experiment/campaigns/:campaign/history"
+            element={<CampaignHistoryPage />}
+          />
           {/* template routes */}
+          <Route path="templates" element={<TemplateLibraryPage />} />
+          <Route path="e/:experiment/templates" element={<TemplateLibraryPage />} />
+          <Route path="e/:experiment/templates/:name" element={<TemplatePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

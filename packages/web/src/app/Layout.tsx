@@ -35,7 +35,10 @@ export function Layout() {
           </select>
         </label>
         {experiment ? <ExperimentNav experiment={experiment} /> : null}
-        <NavLink to="/templates" className="nav-link">
+        <NavLink
+          to={experiment ? `/e/${encodeURIComponent(experiment)}/templates` : '/templates'}
+          className="nav-link"
+        >
           Templates
         </NavLink>
         <span className="spacer" />

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCampaign } from '@poms/campaign-file';
-import { graphModel } from './graph-model.ts';
+import { freeStageName, graphModel, stageAtOffset } from './graph-model.ts';
 
 const text = `campaign: c
 job_types: {j: {command: run, output_patterns: ["%.root"]}}
@@ -55,5 +55,20 @@ describe('graphModel', () => {
       graph.nodes.map((n) => n.has_error),
       [false, true],
     );
+  });
+});
+
+describe('the editor selection helpers', () => {
+  it('finds the stage whose text holds an offset', () => {
+    const parsed = parseCampaign(text);
+    assert.equal(stageAtOffset(parsed.sources, text.indexOf('drainingn')), 'gen');
+    assert.equal(stageAtOffset(parsed.sources, text.indexOf('needs: [gen]\nlayout')), 'sim');
+    assert.equal(stageAtOffset(parsed.sources, text.indexOf('launch_setups')), undefined);
+  });
+
+  it('names a new stage with a name not taken', () => {
+    const model = graphModel(parseCampaign(text));
+    assert.equal(freeStageName(model, 'stage'), 'stage');
+    assert.equal(freeStageName(model, 'gen'), 'gen_2');
   });
 });

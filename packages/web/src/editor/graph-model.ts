@@ -68,3 +68,20 @@ export function graphModel(parsed: ParsedCampaign, previous?: GraphModel): Graph
     });
   return { nodes, edges, current: true };
 }
+
+/** The stage whose text holds `offset` (for moving the graph's selection with the cursor). */
+export function stageAtOffset(
+  sources: ParsedCampaign['sources'],
+  offset: number,
+): string | undefined {
+  for (const stage of sources.stages)
+    if (offset >= stage.range[0] && offset <= stage.range[1]) return stage.name;
+  return undefined;
+}
+
+/** A stage name not yet taken: `base`, else `base_2`, `base_3`, … */
+export function freeStageName(model: Pick<GraphModel, 'nodes'>, base: string): string {
+  const taken = new Set(model.nodes.map((n) => n.id));
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+}

@@ -10,6 +10,7 @@ import {
   MiniMap,
   Position,
   ReactFlow,
+  useReactFlow,
   type Connection,
   type Edge,
   type Node,
@@ -45,6 +46,8 @@ export interface CampaignGraphProps {
   onOpen?: (stage: string) => void;
   /** Accessible name of the graph region. */
   label?: string;
+  /** Shown as `data-graph-version` once the graph of that version is on screen (for measuring). */
+  version?: number;
 }
 
 function StageNode({ data, selected }: NodeProps<Node<StageNodeData>>) {
@@ -63,6 +66,64 @@ function StageNode({ data, selected }: NodeProps<Node<StageNodeData>>) {
 }
 
 const NODE_TYPES = { stage: StageNode };
+
+/**
+ * The flow node made last time for a model node, when nothing shown has changed: React Flow then
+ * skips re-rendering it, so a keystroke in a 300-stage campaign re-renders only what it changed.
+ */
+const made = new Map<string, Node<StageNodeData>>();
+
+function sameNode(a: Node<StageNodeData>, b: Node<StageNodeData>): boolean {
+  return (
+    a.id === b.id &&
+    a.position.x === b.position.x &&
+    a.position.y === b.position.y &&
+    a.selected === b.selected &&
+    a.draggable === b.draggable &&
+    a.connectable === b.connectable &&
+    a.deletable === b.deletable &&
+    a.data.label === b.data.label &&
+    a.data.type === b.data.type &&
+    a.data.hasError === b.data.hasError &&
+    a.data.stale === b.data.stale &&
+    a.data.detail === b.data.detail
+  );
+}
+
+function reuse(node: Node<StageNodeData>): Node<StageNodeData> {
+  const before = made.get(node.id);
+  if (before && sameNode(before, node)) return before;
+  if (made.size > 5000) made.clear();
+  made.set(node.id, node);
+  return node;
+}
+
+/**
+ * Fits the view once the first layout has arrived (the `fitView` prop fits only the first render,
+ * before the worker answers), and again when the graph goes from empty to not empty.
+ */
+function FitWhenLaidOut({ ready, count }: { ready: boolean; count: number }) {
+  const flow = useReactFlow();
+  const [fitted, setFitted] = useState(false);
+  useEffect(() => {
+    if (!ready || count === 0 || fitted) return;
+    // After React Flow has measured the nodes at their new positions.
+    const frame = requestAnimationFrame(() => {
+      void flow.fitView({ maxZoom: 1 });
+      setFitted(true);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [ready, count, fitted, flow]);
+  useEffect(() => {
+    if (count === 0) setFitted(false);
+  }, [count]);
+  return null;
+}
+
+/** Whether the positions were laid out for this model (every node placed). */
+function layoutReady(model: GraphModel, positions: Positions): boolean {
+  return model.nodes.every((n) => positions[n.id] !== undefined);
+}
 
 /** Positions for the model, computed in the worker; the previous ones stay until they arrive. */
 export function useLayout(model: GraphModel): Positions | undefined {
@@ -88,24 +149,26 @@ export function CampaignGraph(props: CampaignGraphProps) {
 
   const nodes = useMemo<Node<StageNodeData>[]>(
     () =>
-      model.nodes.map((n, index) => ({
-        id: n.id,
-        type: 'stage',
-        position: positions?.[n.id] ?? { x: 0, y: index * (NODE_HEIGHT + 20) },
-        width: NODE_WIDTH,
-        height: NODE_HEIGHT,
-        selected: n.id === selected,
-        draggable: onMove !== undefined && model.current,
-        connectable: onConnect !== undefined && model.current,
-        deletable: onDelete !== undefined && model.current,
-        data: {
-          label: n.label,
-          type: n.type,
-          hasError: n.has_error,
-          stale: !model.current,
-          detail: detail?.(n.id),
-        },
-      })),
+      model.nodes.map((n, index) =>
+        reuse({
+          id: n.id,
+          type: 'stage',
+          position: positions?.[n.id] ?? { x: 0, y: index * (NODE_HEIGHT + 20) },
+          width: NODE_WIDTH,
+          height: NODE_HEIGHT,
+          selected: n.id === selected,
+          draggable: onMove !== undefined && model.current,
+          connectable: onConnect !== undefined && model.current,
+          deletable: onDelete !== undefined && model.current,
+          data: {
+            label: n.label,
+            type: n.type,
+            hasError: n.has_error,
+            stale: !model.current,
+            detail: detail?.(n.id),
+          },
+        }),
+      ),
     [model, positions, selected, detail, onMove, onConnect, onDelete],
   );
   const edges = useMemo<Edge[]>(
@@ -136,12 +199,15 @@ export function CampaignGraph(props: CampaignGraphProps) {
       className={`campaign-graph${model.current ? '' : ' stale'}`}
       aria-label={props.label ?? 'Campaign graph'}
       role="region"
+      data-graph-version={props.version}
+      data-layout-ready={positions !== undefined && layoutReady(model, positions)}
     >
       <ReactFlow
         nodes={shown}
         edges={edges}
         nodeTypes={NODE_TYPES}
         fitView
+        fitViewOptions={{ maxZoom: 1 }}
         minZoom={0.1}
         nodesDraggable={interactive && model.current}
         nodesConnectable={onConnect !== undefined && model.current}
@@ -177,6 +243,7 @@ export function CampaignGraph(props: CampaignGraphProps) {
         }}
         proOptions={{ hideAttribution: true }}
       >
+        <FitWhenLaidOut ready={positions !== undefined} count={model.nodes.length} />
         <Background gap={24} />
         <Controls showInteractive={false} />
         {model.nodes.length > 30 ? <MiniMap pannable zoomable /> : null}

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { parseCampaign } from '@poms/campaign-file';
 import { graphModel } from '../editor/graph-model.ts';
-import { elkGraphOf, layoutKey, positionsOf } from './elk-graph.ts';
+import { NODE_HEIGHT, elkGraphOf, layoutKey, positionsOf } from './elk-graph.ts';
 
 const TEXT = `campaign: chain
 job_types:
@@ -49,5 +49,28 @@ describe('the campaign graph layout', () => {
     const c = graphModel(parseCampaign(TEXT.replace('x: 900', 'x: 901')));
     assert.equal(layoutKey(a), layoutKey(b));
     assert.notEqual(layoutKey(a), layoutKey(c));
+  });
+});
+
+describe('computed positions next to pinned ones', () => {
+  it('moves a computed node off a pinned one', () => {
+    const parsed = parseCampaign(
+      TEXT.replace('layout:\n  ana: { x: 900, y: 40 }', 'layout:\n  ana: { x: 10, y: 10 }'),
+    );
+    const model = graphModel(parsed);
+    const laidOut = {
+      id: 'campaign',
+      children: [
+        { id: 'gen', x: 0, y: 0 },
+        { id: 'reco_b', x: 300, y: 0 },
+        { id: 'reco_a', x: 300, y: 100 },
+        { id: 'ana', x: 600, y: 0 },
+      ],
+    };
+    const at = positionsOf(laidOut, model);
+    assert.deepEqual(at.ana, { x: 10, y: 10 });
+    assert.equal(at.gen!.x, 0);
+    assert.ok(at.gen!.y >= 10 + NODE_HEIGHT, `gen moved below the pinned ana: ${at.gen!.y}`);
+    assert.deepEqual(at.reco_b, { x: 300, y: 0 });
   });
 });

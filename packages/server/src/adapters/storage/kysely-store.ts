@@ -8,6 +8,7 @@ import { KyselyControlRepository } from './repositories/control.ts';
 import { KyselyExperimentRepository } from './repositories/experiments.ts';
 import { KyselyIdentityRepository } from './repositories/identity.ts';
 import { KyselySubmissionRepository } from './repositories/submissions.ts';
+import { KyselyExperimentTemplateRepository } from './repositories/templates.ts';
 import { inTransaction } from './repositories/transaction.ts';
 import { KyselyWatchRepository } from './repositories/watches.ts';
 import type { Database, SqlDialect } from './schema.ts';
@@ -32,6 +33,7 @@ export function kyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): 
     control: new KyselyControlRepository(on, clock, ids),
     identity: new KyselyIdentityRepository(on, clock, ids),
     audit: new KyselyAuditRepository(on, clock, ids),
+    templates: new KyselyExperimentTemplateRepository(on, clock),
   });
   // Everything bound to `on` (a transaction); nested transactions are savepoints of it.
   const scope = (on: Kysely<Database>): StoreTransaction => {

@@ -103,6 +103,7 @@ if (url === undefined || url === '') {
             '0004_execution',
             '0005_identity',
             '0006_tags_watches',
+            '0007_experiment_templates',
           ],
         );
         await stores[0]?.experiments.create({ name: 'dune', display_name: 'DUNE' });

@@ -354,6 +354,23 @@ export interface WatchesTable {
   created_at: string;
 }
 
+// Templates saved in an experiment (migrations/0007_experiment_templates.ts).
+
+export interface ExperimentTemplatesTable {
+  experiment: string;
+  name: string;
+  description: string | null;
+  /** JSON text: string[]. */
+  tags: string;
+  /** JSON text: string[], the stage names of the text. */
+  stages: string;
+  /** The campaign name the text states. */
+  campaign: string;
+  text: string;
+  author: string;
+  created_at: string;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   campaigns: CampaignsTable;
@@ -382,4 +399,5 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  experiment_templates: ExperimentTemplatesTable;
 }

@@ -77,6 +77,7 @@ describe('sqlite store file', () => {
         'campaign_tags',
         'campaigns',
         'datasets',
+        'experiment_templates',
         'experiments',
         'file_metadata',
         'file_parents',

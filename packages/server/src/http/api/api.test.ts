@@ -59,6 +59,10 @@ describe('the API', () => {
       assert.equal(code(answer), 'auth.required');
     }
     assert.equal((await call('GET', '/reference')).status, 401);
+    // The event streams are not in the declarations (not JSON): closed all the same.
+    const events = await call('GET', '/experiments/demo/campaigns/toy_z_chain/events');
+    assert.equal(events.status, 401);
+    assert.equal(code(events), 'auth.required');
     assert.equal((await call('GET', '/health')).status, 200);
     const bad = await call('GET', '/auth/me', {
       token: 'poms_not-a-real-token-at-all-000000000000',
@@ -280,12 +284,14 @@ stages:
       ),
     );
     // Every route the server has under /api/v1 is documented, except the page that shows the
-    // document, the job runtime's endpoints (documented in docs/execution.md) and HEAD twins.
+    // document, the job runtime's endpoints (documented in docs/execution.md), the server-sent
+    // event streams (text/event-stream, documented in docs/api.md) and HEAD twins.
     const served = new Set(
       server.app.routes.registered
         .filter((r) => r.url.startsWith('/api/v1/') && r.method !== 'HEAD')
         .filter((r) => !r.url.startsWith('/api/v1/jobs/') && r.url !== '/api/v1/reference')
         .filter((r) => r.url !== '/api/v1/health')
+        .filter((r) => r.url !== '/api/v1/experiments/:experiment/campaigns/:campaign/events')
         .map((r) => `${r.method} ${openApiPath(r.url)}`),
     );
     assert.deepEqual([...served].sort(), [...documented].sort());

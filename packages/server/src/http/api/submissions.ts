@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { RECOVERY_TYPES, SUBMISSION_STATUSES } from '@poms/core';
 import type { SubmissionOperations } from '../../services/operations/submissions.ts';
 import { callerOf } from '../caller.ts';
-import { queryInt, type RouteRegistry } from '../route.ts';
+import { queryBool, queryInt, type RouteRegistry } from '../route.ts';
 import {
   CampaignParams,
   ExperimentParams,
@@ -75,12 +75,19 @@ export function submissionRoutes(
     method: 'GET',
     url: '/experiments/:experiment/submissions',
     tag: 'submissions',
-    summary: 'Submissions, newest first, filtered by campaign, stage and status',
+    summary: 'Submissions, newest first, filtered by campaign, stage, status, test and chain',
     params: ExperimentParams,
     query: z.strictObject({
       campaign: z.string().optional(),
       stage: z.string().optional(),
       status: statusList.optional(),
+      test: queryBool.optional().describe('only test launches (true) or only production (false)'),
+      chain: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe("only the submissions of this chain: its root submission's id"),
       limit: queryInt(1, 1000).optional(),
       offset: queryInt(0, 1_000_000_000).optional(),
     }),
@@ -90,6 +97,8 @@ export function submissionRoutes(
         campaign: query.campaign,
         stage: query.stage,
         statuses: query.status,
+        test: query.test,
+        chain: query.chain,
         limit: query.limit,
         offset: query.offset,
       }),

@@ -128,6 +128,10 @@ export class SubmissionOperations {
       campaign?: string | undefined;
       stage?: string | undefined;
       statuses?: SubmissionStatus[] | undefined;
+      /** Only test launches (true) or only production ones (false). */
+      test?: boolean | undefined;
+      /** Only the submissions of this chain (its root submission's id). */
+      chain?: string | undefined;
       limit?: number | undefined;
       offset?: number | undefined;
     },
@@ -142,6 +146,8 @@ export class SubmissionOperations {
       campaignId,
       stage: filter.stage,
       statuses: filter.statuses,
+      test: filter.test,
+      chainRootId: filter.chain,
       limit: filter.limit,
       offset: filter.offset,
     });

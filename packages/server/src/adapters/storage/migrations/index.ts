@@ -6,6 +6,7 @@ import { splitState } from './0003_split_state.ts';
 import { execution } from './0004_execution.ts';
 import { identity } from './0005_identity.ts';
 import { tagsWatches } from './0006_tags_watches.ts';
+import { experimentTemplates } from './0007_experiment_templates.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -19,6 +20,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0004_execution': execution(dialect),
     '0005_identity': identity(dialect),
     '0006_tags_watches': tagsWatches(dialect),
+    '0007_experiment_templates': experimentTemplates(dialect),
   };
 }
 

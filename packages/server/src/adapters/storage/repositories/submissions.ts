@@ -28,11 +28,13 @@ import type {
   SubmissionListOptions,
   SubmissionOrigin,
   SubmissionRecord,
+  StageCounts,
   SubmissionRepository,
   TrackedJobState,
 } from '../../../ports/submissions.ts';
 import type { Database, FileRowId, SubmissionsTable } from '../schema.ts';
 import { countValue, isUniqueViolation } from './dialect.ts';
+import { stageCounts } from './progress.ts';
 import { inTransaction } from './transaction.ts';
 
 type Db = Kysely<Database>;
@@ -286,6 +288,7 @@ export class KyselySubmissionRepository implements SubmissionRepository {
     if (options.chainRootId !== undefined) {
       query = query.where('chain_root_id', '=', options.chainRootId);
     }
+    if (options.test !== undefined) query = query.where('test', '=', options.test ? 1 : 0);
     if (options.statuses !== undefined) {
       if (options.statuses.length === 0) return { items: [], total: 0 };
       query = query.where('status', 'in', [...options.statuses]);
@@ -746,5 +749,9 @@ export class KyselySubmissionRepository implements SubmissionRepository {
       outputs: countValue(outputs.n),
       located_outputs: countValue(outputs.located),
     };
+  }
+
+  stageCounts(experiment: string, campaignId: string): Promise<StageCounts[]> {
+    return stageCounts(this.db, experiment, campaignId);
   }
 }
