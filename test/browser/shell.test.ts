@@ -38,6 +38,26 @@ describe('the web app shell', () => {
     assert.equal(await switcher.inputValue(), 'demo');
   });
 
+  it('acts in a lower role when asked, and the server holds it to that role', async () => {
+    const { page } = session;
+    const roles = page.getByRole('combobox', { name: 'Acting role' });
+    assert.equal(await roles.inputValue(), 'superuser');
+    await roles.selectOption('analysis');
+    const me = await page.evaluate<{ acting_role?: string }>(
+      `fetch('/api/v1/auth/me', { headers: { 'x-poms-role': localStorage.getItem('poms.acting-role') } }).then((r) => r.json())`,
+    );
+    assert.equal(me.acting_role, 'analysis');
+    // The choice survives a reload; going back to the own role clears it.
+    await page.reload();
+    await page.getByRole('combobox', { name: 'Acting role' }).waitFor();
+    assert.equal(await roles.inputValue(), 'analysis');
+    await roles.selectOption('superuser');
+    assert.equal(
+      await page.evaluate<string | null>(`localStorage.getItem('poms.acting-role')`),
+      null,
+    );
+  });
+
   it('logs out back to the login page', async () => {
     const { page } = session;
     await page.getByRole('button', { name: 'Log out' }).click();

@@ -8,11 +8,11 @@
 // answers 401 without one of these.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Role } from '@poms/core';
-import { NotFoundError } from '../ports/errors.ts';
+import { ROLES, Role as RoleSchema, type Role } from '@poms/core';
+import { InvalidArgumentError, NotFoundError } from '../ports/errors.ts';
 import type { UserRecord } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
-import { TOKEN_SCOPES, type Caller } from '../services/access.ts';
+import { TOKEN_SCOPES, actingAs, type Caller } from '../services/access.ts';
 import type { AuthService } from '../services/auth/auth-service.ts';
 import { csrfTokenFor } from '../services/auth/secrets.ts';
 import { containsText, pageOf } from '../services/operations/paging.ts';
@@ -22,6 +22,8 @@ import type { RouteRegistry } from './route.ts';
 
 export const SESSION_COOKIE = 'poms_session';
 export const CSRF_HEADER = 'x-csrf-token';
+/** The role to act as, no stronger than the caller's own (POMS: one role at a time). */
+export const ROLE_HEADER = 'x-poms-role';
 
 export interface AuthOptions {
   /** Addresses of reverse proxies whose user header is believed (single sign-on). */
@@ -68,12 +70,13 @@ function sessionCookie(secret: string, request: FastifyRequest, maxAgeS?: number
 
 async function callerFor(
   store: Store,
+  request: FastifyRequest,
   user: UserRecord,
   via: Caller['via'],
   token?: { scopes: readonly string[]; experiment: string | null },
 ): Promise<Caller> {
   const memberships = await store.identity.memberships(user.id);
-  return {
+  const caller: Caller = {
     username: user.username,
     root: user.is_root,
     roles: new Map<string, Role>(memberships.map((m) => [m.experiment, m.role])),
@@ -85,6 +88,14 @@ async function callerFor(
           ...(token.experiment === null ? {} : { experiment: token.experiment }),
         }),
   };
+  const asked = request.headers[ROLE_HEADER];
+  if (asked === undefined) return caller;
+  const role = RoleSchema.safeParse(asked);
+  if (!role.success) {
+    throw new InvalidArgumentError(`header.${ROLE_HEADER}`, `must be one of ${ROLES.join(', ')}`);
+  }
+  const experiments = user.is_root ? (await store.experiments.list()).map((e) => e.name) : [];
+  return actingAs(caller, role.data, experiments);
 }
 
 /** Sets the caller of every request that carries valid credentials. */
@@ -101,7 +112,7 @@ export function authenticateRequests(
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer !== undefined) {
       const found = await auth.authenticateToken(bearer);
-      if (found) setCaller(request, await callerFor(store, found.user, 'token', found.token));
+      if (found) setCaller(request, await callerFor(store, request, found.user, 'token', found.token));
       return;
     }
     const secret = cookieValue(request.headers.cookie, SESSION_COOKIE);
@@ -113,14 +124,14 @@ export function authenticateRequests(
       if (unsafe && (typeof csrf !== 'string' || !auth.checkCsrf(found.session, csrf))) {
         throw new CsrfError();
       }
-      setCaller(request, await callerFor(store, found.user, 'session'));
+      setCaller(request, await callerFor(store, request, found.user, 'session'));
       return;
     }
     const proxied = request.headers[proxyHeader];
     if (typeof proxied === 'string' && proxies.has(request.socket.remoteAddress ?? '')) {
       try {
         const user = await store.identity.getUser(proxied.trim());
-        if (user.active) setCaller(request, await callerFor(store, user, 'proxy'));
+        if (user.active) setCaller(request, await callerFor(store, request, user, 'proxy'));
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
       }
@@ -137,6 +148,10 @@ const Me = z.object({
   memberships: z.array(z.object({ experiment: z.string(), role: z.string() })),
   scopes: z.array(z.string()).optional(),
   experiment: z.string().optional(),
+  acting_role: z
+    .string()
+    .optional()
+    .describe('the role chosen with the x-poms-role header; permissions are checked with it'),
   csrf: z
     .string()
     .optional()
@@ -175,13 +190,16 @@ export function authRoutes(
     const caller = callerOf(request);
     const user = await store.identity.getUser(caller.username);
     const secret = cookieValue(request.headers.cookie, SESSION_COOKIE);
+    // The memberships as granted; acting_role says how the caller chose to act.
+    const memberships = await store.identity.memberships(user.id);
     return {
       username: user.username,
       display_name: user.display_name,
       root: user.is_root,
       via: caller.via,
       must_change_password: user.must_change_password,
-      memberships: [...caller.roles].map(([experiment, role]) => ({ experiment, role })),
+      memberships: memberships.map((m) => ({ experiment: m.experiment, role: m.role })),
+      ...(caller.actingRole === undefined ? {} : { acting_role: caller.actingRole }),
       ...(caller.scopes === undefined ? {} : { scopes: [...caller.scopes] }),
       ...(caller.experiment === undefined ? {} : { experiment: caller.experiment }),
       ...(caller.via === 'session' && secret !== undefined ? { csrf: csrfTokenFor(secret) } : {}),

@@ -6,6 +6,7 @@ import {
   CampaignSpec,
   PermissionDenied,
   requirePermission,
+  roleAtLeast,
   type Action,
   type Actor,
   type CampaignRole,
@@ -30,6 +31,31 @@ export interface Caller {
   scopes?: readonly string[] | undefined;
   /** A token restricted to one experiment. */
   experiment?: string | undefined;
+  /** The role the caller chose to act as (x-poms-role); `roles` are already capped at it. */
+  actingRole?: Role | undefined;
+}
+
+/**
+ * The caller acting as `role` (POMS: one role at a time): every membership capped at it, and a
+ * global superuser below `superuser` becomes a `role` member of every experiment (`experiments`)
+ * instead of root. Never stronger than the caller was.
+ */
+export function actingAs(caller: Caller, role: Role, experiments: readonly string[]): Caller {
+  const capped = (held: Role): Role => (roleAtLeast(held, role) ? role : held);
+  if (caller.root) {
+    if (role === 'superuser') return { ...caller, actingRole: role };
+    return {
+      ...caller,
+      root: false,
+      roles: new Map(experiments.map((e) => [e, role])),
+      actingRole: role,
+    };
+  }
+  return {
+    ...caller,
+    roles: new Map([...caller.roles].map(([e, held]) => [e, capped(held)])),
+    actingRole: role,
+  };
 }
 
 /** The scope an action needs from a token. */

@@ -24,11 +24,17 @@ export interface Page<T> {
 }
 
 let csrfToken: string | undefined;
+let actingRole: string | undefined;
 let onUnauthorized: (() => void) | undefined;
 
 /** Remembers the session's CSRF token (from login or GET /auth/me). */
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
+}
+
+/** The role to act as on every request (x-poms-role), or undefined for the caller's own. */
+export function setActingRole(role: string | undefined): void {
+  actingRole = role;
 }
 
 /** Called when the server says the session is gone (401), so the app can show the login page. */
@@ -55,6 +61,7 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
+  if (actingRole !== undefined) headers['x-poms-role'] = actingRole;
   const response = await fetch(`/api/v1${url}`, {
     method,
     headers,

@@ -12,6 +12,7 @@ export interface Me {
   via: string;
   must_change_password: boolean;
   memberships: { experiment: string; role: Role }[];
+  acting_role?: Role;
   csrf?: string;
 }
 

@@ -1,5 +1,6 @@
 // The frame of every page: the experiment switcher, the navigation of the current experiment, and
 // who is logged in. The experiment is part of every URL (/e/EXPERIMENT/…), so links are bookmarks.
+import { ROLES, roleAtLeast } from '@poms/core';
 import { NavLink, Outlet, useMatch, useNavigate } from 'react-router';
 import { allPages } from '../api/client.ts';
 import type { Experiment } from '../api/types.ts';
@@ -12,7 +13,6 @@ export function Layout() {
   const session = useSession();
   const navigate = useNavigate();
   const experiments = useApi(() => allPages<Experiment>('/experiments'), []);
-  const role = experiment ? session.roleIn(experiment) : undefined;
   return (
     <div className="app">
       <header className="topbar">
@@ -42,16 +42,14 @@ export function Layout() {
           Templates
         </NavLink>
         <span className="spacer" />
-        <span className="who" title={role ? `your role in ${experiment}` : undefined}>
-          {session.me?.display_name ?? session.me?.username}
-          {role ? <span className="role"> · {role}</span> : null}
-        </span>
+        <span className="who">{session.me?.display_name ?? session.me?.username}</span>
+        {experiment ? <RoleSwitch experiment={experiment} /> : null}
         <button type="button" className="link" onClick={() => void session.logout()}>
           Log out
         </button>
       </header>
       <main className="content">
-        <Outlet />
+        <Outlet key={session.generation} />
       </main>
     </div>
   );
@@ -74,5 +72,37 @@ function ExperimentNav({ experiment }: { experiment: string }) {
         </NavLink>
       ))}
     </nav>
+  );
+}
+
+/**
+ * The role to act in (POMS: one role at a time): any role up to the one granted in this
+ * experiment. The server caps every request at it, so a superuser can work as a shifter without
+ * the risk of a superuser's mistake.
+ */
+function RoleSwitch({ experiment }: { experiment: string }) {
+  const session = useSession();
+  const granted = session.grantedIn(experiment);
+  if (granted === undefined) return null;
+  const choices = ROLES.filter((r) => roleAtLeast(granted, r));
+  const acting = session.roleIn(experiment) ?? granted;
+  return (
+    <label className="role-switch" title={`your role in ${experiment}: ${granted}`}>
+      <span className="visually-hidden">Acting role</span>
+      <select
+        aria-label="Acting role"
+        value={acting}
+        onChange={(e) => {
+          const role = choices.find((r) => r === e.target.value);
+          void session.actAs(role === granted ? undefined : role);
+        }}
+      >
+        {choices.map((r) => (
+          <option key={r} value={r}>
+            {r === granted ? `${r} (yours)` : `act as ${r}`}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -1,10 +1,25 @@
 // Who is logged in, in which experiment they are working, and the login/logout actions. The
 // session is the server's httpOnly cookie; the app keeps only the CSRF token (from login, or from
 // GET /auth/me after a reload) and the answer of /auth/me.
+import { ROLES, roleAtLeast } from '@poms/core';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client.ts';
+import {
+  api,
+  ApiError,
+  setActingRole,
+  setCsrfToken,
+  setUnauthorizedHandler,
+} from '../api/client.ts';
 import type { Me, Role } from '../api/types.ts';
+
+const ROLE_KEY = 'poms.acting-role';
+
+/** The role chosen in an earlier visit, if it is still a role. */
+function savedRole(): Role | undefined {
+  const saved = localStorage.getItem(ROLE_KEY);
+  return ROLES.find((r) => r === saved);
+}
 
 export interface Session {
   /** undefined while the first /auth/me is in flight; null when nobody is logged in. */
@@ -12,14 +27,28 @@ export interface Session {
   login(username: string, password: string): Promise<Me>;
   logout(): Promise<void>;
   refresh(): Promise<void>;
-  /** The caller's role in an experiment (superusers everywhere); undefined when not a member. */
+  /** The role acted in for an experiment: the membership, capped by the chosen role. */
   roleIn(experiment: string): Role | undefined;
+  /** The caller's own (strongest) role in an experiment; superusers have it everywhere. */
+  grantedIn(experiment: string): Role | undefined;
+  /** The role chosen to act as (POMS: one role at a time); undefined for the caller's own. */
+  actingRole: Role | undefined;
+  /** Changes the role acted as; pages reload their data (see `generation`). */
+  actAs(role: Role | undefined): Promise<void>;
+  /** Changes whenever what the caller may see or do changes, to remount the pages. */
+  generation: number;
 }
 
 const SessionContext = createContext<Session | undefined>(undefined);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [actingRole, setRole] = useState<Role | undefined>(() => {
+    const role = savedRole();
+    setActingRole(role);
+    return role;
+  });
+  const [generation, setGeneration] = useState(0);
 
   const refresh = useCallback(async () => {
     try {
@@ -40,8 +69,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => setUnauthorizedHandler(undefined);
   }, [refresh]);
 
-  const session = useMemo<Session>(
-    () => ({
+  const session = useMemo<Session>(() => {
+    const grantedIn = (experiment: string): Role | undefined => {
+      if (!me) return undefined;
+      if (me.root) return 'superuser';
+      return me.memberships.find((m) => m.experiment === experiment)?.role;
+    };
+    return {
       me,
       refresh,
       async login(username, password) {
@@ -59,14 +93,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
           setMe(null);
         }
       },
+      grantedIn,
       roleIn(experiment) {
-        if (!me) return undefined;
-        if (me.root) return 'superuser';
-        return me.memberships.find((m) => m.experiment === experiment)?.role;
+        const granted = grantedIn(experiment);
+        if (granted === undefined || actingRole === undefined) return granted;
+        return roleAtLeast(granted, actingRole) ? actingRole : granted;
       },
-    }),
-    [me, refresh],
-  );
+      actingRole,
+      async actAs(role) {
+        if (role === undefined) localStorage.removeItem(ROLE_KEY);
+        else localStorage.setItem(ROLE_KEY, role);
+        setActingRole(role);
+        setRole(role);
+        await refresh();
+        setGeneration((g) => g + 1);
+      },
+      generation,
+    };
+  }, [me, refresh, actingRole, generation]);
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
 
