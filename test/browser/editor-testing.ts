@@ -80,3 +80,16 @@ export async function connectInGraph(page: Page, upstream: string, downstream: s
   );
   await drag(page, source, target);
 }
+
+/** Creates a campaign through the API with the session's CSRF token; returns the HTTP status. */
+export async function createCampaign(page: Page, text: string): Promise<number> {
+  return await page.evaluate<number>(`(async () => {
+    const me = await (await fetch('/api/v1/auth/me')).json();
+    const answer = await fetch('/api/v1/experiments/demo/campaigns', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf },
+      body: JSON.stringify({ text: ${JSON.stringify(text)} }),
+    });
+    return answer.status;
+  })()`);
+}

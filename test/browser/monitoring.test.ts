@@ -8,6 +8,7 @@ import { openBrowserSession, type BrowserSession } from './browser-testing.ts';
 
 interface Sub {
   id: string;
+  job_count: number;
   stage: string;
   status: string;
   chain_root_id: string;
@@ -79,11 +80,34 @@ describe('monitoring pages', () => {
 
   it('campaigns: filters, tags, watch, bulk hold shown as held stages', async () => {
     const { page } = session;
+    // The list's items carry tags, owner, stages and held stages: no request per campaign.
+    const perCampaign: string[] = [];
+    const record = (r: { url(): string; method(): string }) => {
+      if (
+        r.method() === 'GET' &&
+        /\/api\/v1\/experiments\/demo\/campaigns\/[^/?]+$/.test(r.url())
+      ) {
+        perCampaign.push(r.url());
+      }
+    };
+    page.on('request', record);
     await page.goto(session.url('/e/demo/campaigns'));
     const table = page.getByRole('table', { name: 'Campaigns' });
     const row = table.getByRole('row').filter({ hasText: 'toy_z_chain' });
     await row.waitFor();
     await row.getByRole('button', { name: 'demo' }).waitFor(); // a tag
+    const listed = (
+      (await api('GET', '/experiments/demo/campaigns?name=toy_z_chain')).items as {
+        name: string;
+        owner: string;
+        stage_count: number;
+      }[]
+    ).find((c) => c.name === 'toy_z_chain');
+    assert.equal(listed?.stage_count, 4);
+    await row.getByRole('cell', { name: listed.owner, exact: true }).waitFor();
+    await row.getByRole('cell', { name: '4', exact: true }).waitFor(); // its stages
+    page.off('request', record);
+    assert.deepEqual(perCampaign, []);
     // Server-side filter by name: only matching campaigns remain.
     await page.getByLabel('Name contains').fill('toy_z');
     await page.waitForURL(/name=toy_z/);
@@ -179,11 +203,33 @@ describe('monitoring pages', () => {
     const files = page.getByRole('table', { name: 'Files failed' });
     await files.getByRole('row').nth(1).waitFor();
     assert.match(await files.innerText(), /gen_/);
-    // The deliberate failure: a job with exit code 65, and its log.
-    const jobs = page.getByRole('table', { name: 'Jobs' });
-    const failed = jobs.locator('tr.bad').first();
-    await failed.waitFor();
+    // The jobs, a page from the server in a virtualized table, then only the failures: the
+    // deliberate ones exit with code 65. The filter is the server's (failed=true).
+    const panel = page.getByRole('region', { name: `Jobs (${simulate.job_count})` });
+    const jobs = panel.getByRole('table', { name: 'Jobs' });
+    await jobs.getByRole('row').nth(1).waitFor();
+    const failedTotal = Number(
+      (await api('GET', `/experiments/demo/submissions/${simulate.id}/jobs?failed=true&limit=1`))
+        .total,
+    );
+    assert.ok(failedTotal > 0 && failedTotal < simulate.job_count, String(failedTotal));
+    await panel.getByText(`1–${simulate.job_count} of ${simulate.job_count}`).waitFor();
+    await panel.getByLabel('Job state').selectOption('failed-any');
+    await panel.getByText(`1–${failedTotal} of ${failedTotal}`).waitFor();
+    assert.equal(await jobs.locator('.data-table-row.bad').count(), failedTotal);
+    assert.equal(await jobs.locator('.data-table-row').count(), failedTotal);
+    const failed = jobs.locator('.data-table-row.bad').first();
     assert.match(await failed.innerText(), /65/);
+    // One state: the completed ones, none of them failed.
+    await panel.getByLabel('Job state').selectOption('completed');
+    await panel
+      .getByText(`of ${simulate.job_count - failedTotal}`, { exact: false })
+      .or(panel.getByText('No jobs.'))
+      .first()
+      .waitFor();
+    assert.equal(await jobs.locator('.data-table-row.bad').count(), 0);
+    await panel.getByLabel('Job state').selectOption('failed-any');
+    await panel.getByText(`1–${failedTotal} of ${failedTotal}`).waitFor();
     await failed.getByRole('button', { name: /Logs of job/ }).click();
     const viewer = page.getByRole('region', { name: /Logs of job/ });
     await viewer.getByRole('tab', { name: 'stderr' }).click();

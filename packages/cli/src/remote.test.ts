@@ -130,6 +130,20 @@ describe('poms against a server', () => {
     assert.match(one.out, new RegExp(`^${id}: remote_scan/make Located$`, 'm'));
     assert.match(one.out, /^ {2}launcher: +admin$/m);
     assert.match(one.out, /^jobs$/m);
+    // The jobs come from the paged jobs route: both rows, as the local table prints them.
+    assert.match(one.out, /^ {2}INDEX +STATE +EXIT +WALL/m);
+    assert.match(one.out, /^ {2}0 +completed +0 /m);
+    assert.match(one.out, /^ {2}1 +completed +0 /m);
+    const shown = await runPoms('submission', id, '--json');
+    assert.equal(shown.code, 0, shown.err);
+    const detail = JSON.parse(shown.out) as { jobs: { index: number; state: string }[] };
+    assert.deepEqual(
+      detail.jobs.map((j) => [j.index, j.state]),
+      [
+        [0, 'completed'],
+        [1, 'completed'],
+      ],
+    );
   });
 
   it('recover says there is nothing to recover; kill of a finished submission is harmless', async () => {

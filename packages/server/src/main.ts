@@ -186,9 +186,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       async close() {
         await execution.executor.stop();
         await app.close();
+        // A temporary server's jobs die with it: their folder is about to be removed.
+        if (temporary) engine.killAll();
         engine.close();
         await store.close();
-        if (temporary) rmSync(dataDir, { recursive: true, force: true });
+        // A killed job's last writes may still land while the folder goes: retry the removal.
+        if (temporary)
+          rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
         else removeServerFile(dataDir);
       },
     };

@@ -50,9 +50,14 @@ function ok(result: EditResult): string {
   return result.text;
 }
 
-function expectChange(result: EditResult, removed: string[], added: string[]): string {
+function expectChange(
+  result: EditResult,
+  removed: string[],
+  added: string[],
+  before = commented,
+): string {
   const text = ok(result);
-  assert.deepEqual(lineDiff(commented, text), { removed, added });
+  assert.deepEqual(lineDiff(before, text), { removed, added });
   return text;
 }
 
@@ -208,6 +213,81 @@ describe('edit operations', () => {
       setField(commented, ['stages', 'sim', 'overrides'], undefined),
       ['    overrides:', '      - ["--stage=", "sim"]'],
       [],
+    );
+  });
+
+  it('keeps a flow mapping a flow mapping when a key goes', () => {
+    const text = `campaign: c
+stages:
+  gen: {type: generator} # gen
+  sim: {needs: [gen], split: mod(3), input: from_parent} # sim
+layout: {gen: {x: 1, y: 2}, sim: {x: 3, y: 4}}
+`;
+    expectChange(
+      setField(text, ['stages', 'sim', 'split'], undefined),
+      ['  sim: {needs: [gen], split: mod(3), input: from_parent} # sim'],
+      ['  sim: {needs: [gen], input: from_parent} # sim'],
+      text,
+    );
+    expectChange(
+      disconnect(text, 'gen', 'sim'),
+      ['  sim: {needs: [gen], split: mod(3), input: from_parent} # sim'],
+      ['  sim: {split: mod(3), input: from_parent} # sim'],
+      text,
+    );
+    expectChange(
+      unpinPosition(text, 'gen'),
+      ['layout: {gen: {x: 1, y: 2}, sim: {x: 3, y: 4}}'],
+      ['layout: {sim: {x: 3, y: 4}}'],
+      text,
+    );
+  });
+
+  it('leaves {} rather than an empty value when a stage loses its only field', () => {
+    const text = `campaign: c
+stages:
+  gen:
+    type: generator
+  sim:
+    needs: [gen] # the edge
+    input: none
+  # its own comment
+  reco:
+    needs: [gen] # the only field
+`;
+    expectChange(
+      disconnect(text, 'gen', 'reco'),
+      ['  reco:', '    needs: [gen] # the only field'],
+      ['  reco: {}'],
+      text,
+    );
+    expectChange(
+      setField(text, ['stages', 'gen', 'type'], undefined),
+      ['  gen:', '    type: generator'],
+      ['  gen: {}'],
+      text,
+    );
+    expectChange(disconnect(text, 'gen', 'sim'), ['    needs: [gen] # the edge'], [], text);
+  });
+
+  it('replaces a value inside a flow mapping in flow style, however long', () => {
+    const text = `campaign: c
+job_types:
+  work: {command: /bin/true, recovery: [{type: consumed_status}]} # work
+stages:
+  gen: {type: generator, job_type: work}
+`;
+    expectChange(
+      setField(
+        text,
+        ['job_types', 'work', 'recovery'],
+        [{ type: 'consumed_status' }, { type: 'added_files', overrides: [['--retry=', '1']] }],
+      ),
+      ['  work: {command: /bin/true, recovery: [{type: consumed_status}]} # work'],
+      [
+        '  work: {command: /bin/true, recovery: [{type: consumed_status}, {type: added_files, overrides: [[--retry=, "1"]]}]} # work',
+      ],
+      text,
     );
   });
 

@@ -24,7 +24,7 @@ import {
   isEmptyValue,
   removeBlockPair,
   removeFromSeq,
-  renderEntry,
+  renderInline,
   replacePairValue,
   replaceScalar,
   rewriteMapInline,
@@ -204,15 +204,23 @@ export function removeStage(text: string, name: string): EditResult {
   });
 }
 
+/** A flow mapping without one of its keys, still written as one flow mapping (`{…}`). */
 function rewriteWithout(map: YAMLMap, key: string): TextChange {
   const json = { ...(map.toJSON() as Record<string, unknown>) };
   delete json[key];
   const change = rewriteMapInline(map, {});
-  return { ...change, insert: renderInlineMap(json) };
+  return { ...change, insert: renderInline(json) };
 }
 
-function renderInlineMap(json: Record<string, unknown>): string {
-  return renderEntry('x', json, 0).replace(/^x: ?/, '').replace(/\n$/, '');
+/**
+ * Removes the entry `pair` from the block mapping that is the value of `holder`. A mapping left
+ * with no entry becomes `{}`, not an empty (null) value, which a stage or section may not be.
+ */
+function removeFromBlockMap(text: string, holder: Pair | undefined, map: YAMLMap, pair: Pair) {
+  if (holder && map.items.length === 1) {
+    return replacePairValue(text, holder, {}, keyText(holder) ?? '');
+  }
+  return removeBlockPair(text, pair);
 }
 
 /** Removes an entry; when it was the mapping's last, removes the mapping's own entry too. */
@@ -235,7 +243,7 @@ function removeNeeds(text: string, stage: Pair, upstream: string): TextChange[] 
   if (doomed.length === needs.items.length) {
     const stageMap = stage.value as YAMLMap;
     if (stageMap.flow) return [rewriteWithout(stageMap, 'needs')];
-    return [removeBlockPair(text, needsPair)];
+    return [removeFromBlockMap(text, stage, stageMap, needsPair)];
   }
   if (needs.flow) {
     const keep = needs.items.filter((_, i) => !doomed.some((d) => d.index === i));
@@ -353,7 +361,7 @@ export function setField(text: string, path: DocPath, value: unknown): EditResul
       if (value === undefined) {
         const parentMap = parent.node as YAMLMap;
         if (parentMap.flow) return [rewriteWithout(parentMap, String(path[path.length - 1]))];
-        return [removeBlockPair(text, pair)];
+        return [removeFromBlockMap(text, parent.pair, parentMap, pair)];
       }
       void node;
       return [replacePairValue(text, pair, value, String(path[path.length - 1]))];

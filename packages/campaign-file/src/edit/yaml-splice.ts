@@ -132,6 +132,11 @@ export function replacePairValue(
   }
   const keyStart = keyRange?.[0] ?? 0;
   const lineStart = lineStartOf(text, keyStart);
+  // An entry that does not start its line is inside a flow mapping (`{a: 1, key: …}`): its value
+  // must stay on the line, in flow style, whatever its size.
+  if (oldRange && text.slice(lineStart, keyStart).trim() !== '') {
+    return { from: oldRange[0], to: oldRange[1], insert: renderInline(value) };
+  }
   return {
     from: lineStart,
     to: endOfLastLine(text, pairEnd(pair)),

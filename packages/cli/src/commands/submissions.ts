@@ -437,21 +437,20 @@ function remoteSource(remote: Remote): Source {
       }
     }
   };
-  type Details = Omit<Detail, 's' | 'children' | 'ledger'> & { submission: SubmissionRecord };
+  type Details = Omit<Detail, 's' | 'children' | 'ledger' | 'jobs'> & {
+    submission: SubmissionRecord;
+  };
   return {
     json: remote.json,
     get: async (id) => (await client.call<Details>('GET', path(id))).submission,
     campaignSubmissions,
     detail: async (id, all) => {
-      const {
-        submission: s,
-        statistics,
-        history,
-        jobs,
-      } = await client.call<Details>('GET', path(id));
-      const [children, ledger] = await Promise.all([
+      const { submission: s, statistics, history } = await client.call<Details>('GET', path(id));
+      // The details answer counts the jobs; the jobs themselves come a page at a time.
+      const [children, ledger, jobs] = await Promise.all([
         childrenOf(campaignSubmissions, s),
         ledgerOf(id, all),
+        allPages<JobRecord>(client, `${path(id)}/jobs`, {}, 1000),
       ]);
       return { s, statistics, history, jobs, children, ledger };
     },

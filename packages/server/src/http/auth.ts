@@ -112,7 +112,8 @@ export function authenticateRequests(
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer !== undefined) {
       const found = await auth.authenticateToken(bearer);
-      if (found) setCaller(request, await callerFor(store, request, found.user, 'token', found.token));
+      if (found)
+        setCaller(request, await callerFor(store, request, found.user, 'token', found.token));
       return;
     }
     const secret = cookieValue(request.headers.cookie, SESSION_COOKIE);

@@ -120,6 +120,17 @@ export interface CampaignSummary {
   readonly updated_at: string;
 }
 
+/** What a campaign list shows beside the summary, read for a whole page at once. */
+export interface CampaignFacts {
+  readonly id: CampaignId;
+  /** Its tags (campaign_tags), in byte order. */
+  readonly tags: string[];
+  /** The author of its first revision. */
+  readonly owner: string;
+  /** The model of its current revision, as saved. */
+  readonly model: unknown;
+}
+
 /** A campaign with the text and model of its current revision. */
 export interface CampaignRecord extends CampaignSummary {
   /** Verbatim, byte for byte as saved (line endings, BOM, trailing whitespace included). */
@@ -204,6 +215,11 @@ export interface CampaignRepository {
   getById(id: CampaignId): Promise<CampaignRecord>;
   /** @throws NotFoundError (experiment), InvalidArgumentError (limit, cursor) */
   list(experiment: string, options?: CampaignListOptions): Promise<CursorPage<CampaignSummary>>;
+  /**
+   * Tags, owner and current model of these campaigns, in their order (unknown ids are left out),
+   * in a fixed number of queries whatever their number.
+   */
+  facts(ids: readonly CampaignId[]): Promise<CampaignFacts[]>;
   /**
    * Appends revision `expectedRevision + 1` if `expectedRevision` is still current; atomic and
    * safe under concurrent saves (exactly one of several saves from the same revision wins).

@@ -249,6 +249,14 @@ export interface SubmissionListOptions {
   readonly offset?: number | undefined;
 }
 
+export interface JobListOptions {
+  readonly states?: readonly TrackedJobState[] | undefined;
+  /** Only jobs that failed: a non-zero exit code, or the state failed or cancelled. */
+  readonly failed?: boolean | undefined;
+  readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
+}
+
 /** A tracked job the poller must ask its engine about (or act on). */
 export interface ActiveJob {
   readonly submission_id: string;
@@ -298,6 +306,13 @@ export interface SubmissionRepository {
   unfinished(): Promise<SubmissionRecord[]>;
 
   jobs(id: string): Promise<JobRecord[]>;
+  /**
+   * A page of a submission's jobs by index, filtered and counted in SQL: `states` (any of them;
+   * an empty list matches nothing), `failed` (a non-zero exit code, or failed or cancelled).
+   */
+  jobPage(id: string, options?: JobListOptions): Promise<OffsetPage<JobRecord>>;
+  /** The submission's jobs by state; states with none are absent. */
+  jobCounts(id: string): Promise<Partial<Record<TrackedJobState, number>>>;
   /** Jobs with an engine id that are not finished, or carry a request, of every experiment. */
   activeJobs(limit: number): Promise<ActiveJob[]>;
   /** Applies engine reports; returns the submissions whose jobs changed. */

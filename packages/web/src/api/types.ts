@@ -122,7 +122,8 @@ export interface SubmissionDetails {
   submission: Submission;
   statistics: FileStatistics;
   history: HistoryEntry[];
-  jobs: Job[];
+  /** Jobs by state; states with none are absent. The jobs: …/submissions/{id}/jobs, paged. */
+  job_counts: Record<string, number>;
 }
 
 export type LedgerState = 'delivered' | 'consumed' | 'failed' | 'skipped';
@@ -189,8 +190,20 @@ export interface Watch {
   created_at: string;
 }
 
+/** A campaign as the list answers it: enough for a row without reading the campaign. */
+export interface CampaignListItem extends CampaignSummary {
+  tags: string[];
+  role: string;
+  owner: string;
+  /** Stage names, in file order. */
+  stages: string[];
+  stage_count: number;
+  /** Stages whose launches are held. */
+  held_stages: string[];
+}
+
 export interface CampaignPage {
-  items: CampaignSummary[];
+  items: CampaignListItem[];
   next_cursor: string | null;
   total: number;
 }

@@ -20,10 +20,13 @@ export function DataTable<T>({
   rowKey,
   height = 520,
   label,
+  rowClass,
 }: {
   rows: readonly T[];
   columns: readonly Column<T>[];
   rowKey: (row: T) => string;
+  /** An extra class name for a row (e.g. `bad`), or none. */
+  rowClass?: (row: T) => string | undefined;
   /** Largest height before the table scrolls, in px. */
   height?: number;
   label: string;
@@ -57,7 +60,7 @@ export function DataTable<T>({
               <div
                 key={rowKey(row)}
                 role="row"
-                className="data-table-row"
+                className={['data-table-row', rowClass?.(row)].filter(Boolean).join(' ')}
                 style={{
                   gridTemplateColumns: template,
                   transform: `translateY(${item.start}px)`,

@@ -249,6 +249,23 @@ describe('LocalEngine', () => {
     assert.equal(lineCount(ticks), 40);
   });
 
+  it('kills every job at once when its root is about to go, queued ones never start', async () => {
+    const root = tempRoot();
+    const e = engine(root, { concurrency: 1 });
+    const { engine_ids } = await e.submit({
+      submission_id: 'sub_k',
+      jobs: [sh(0, 'sleep 30'), sh(1, `touch ${join(root, 'started-1')}; sleep 30`)],
+    });
+    await inState(e, 'local:sub_k:0', 'running');
+    const group = pgidOf(root, 'sub_k', 0);
+    e.killAll();
+    await until(() => (groupAlive(group) ? undefined : true));
+    e.close();
+    await sleep(200);
+    assert.equal(existsSync(join(root, 'started-1')), false, 'the queued job never ran');
+    assert.equal(engine_ids.length, 2);
+  });
+
   it('after a restart, finds a running job again and a job lost while it was down', async () => {
     const root = tempRoot();
     const first = engine(root);

@@ -284,6 +284,18 @@ export class LocalEngine implements BatchEngine {
     });
   }
 
+  /**
+   * Kills every job at once (SIGKILL to each process group) and forgets the queue: for a root
+   * about to be deleted (a temporary server's), where no job may outlive the engine or write
+   * into a folder being removed.
+   */
+  killAll(): void {
+    this.queue.length = 0;
+    for (const job of this.jobs.values()) {
+      if (job.record.phase === 'started') signalGroup(job.record, 'SIGKILL');
+    }
+  }
+
   /** Stops watching; the jobs keep running and a new engine on the same root finds them. */
   close(): void {
     this.closed = true;

@@ -654,6 +654,133 @@ export function describeExecutionConformance(name: string, open: OpenFreshStore)
           assert.deepEqual(await requests(), [null, null, null]);
           await store.submissions.clearRequests([]);
         }));
+
+      it('pages jobs by index, filtered by states and by failure, and counts them by state', () =>
+        use(async (f) => {
+          const { store } = f;
+          // 1203 jobs, more than one statement chunk and a few pages.
+          const s = await f.submission({ jobsWithoutFiles: 1203 });
+          const other = await f.submission({ jobsWithoutFiles: 3 });
+          assert.equal(s.job_count, 1203);
+          await store.submissions.recordBatch(
+            s.id,
+            'b',
+            Array.from({ length: 1203 }, (_, i) => `e${i}`),
+          );
+          // Every 10th job failed (exit 3), every 100th was killed (cancelled, no exit code), job 7
+          // completed with a non-zero exit, job 8 is running, jobs 1000.. completed, the rest queued.
+          const updates = [];
+          for (let i = 0; i < 1203; i++) {
+            if (i % 100 === 0)
+              updates.push({ submissionId: s.id, index: i, state: 'cancelled' as const });
+            else if (i % 10 === 0)
+              updates.push({
+                submissionId: s.id,
+                index: i,
+                state: 'failed' as const,
+                exit_code: 3,
+              });
+            else if (i === 7)
+              updates.push({
+                submissionId: s.id,
+                index: i,
+                state: 'completed' as const,
+                exit_code: 2,
+              });
+            else if (i === 8)
+              updates.push({ submissionId: s.id, index: i, state: 'running' as const });
+            else if (i >= 1000)
+              updates.push({
+                submissionId: s.id,
+                index: i,
+                state: 'completed' as const,
+                exit_code: 0,
+              });
+          }
+          await store.submissions.updateJobs(updates);
+          const cancelled = 13; // 0, 100, …, 1200
+          const failed = 121 - cancelled; // multiples of 10 below 1203, less the cancelled
+          const completed = 203 - 21 + 1; // 1000..1202 less the multiples of 10, plus job 7
+          assert.deepEqual(await store.submissions.jobCounts(s.id), {
+            cancelled,
+            completed,
+            failed,
+            queued: 1203 - cancelled - failed - completed - 1,
+            running: 1,
+          });
+          assert.deepEqual(await store.submissions.jobCounts(other.id), { pending: 3 });
+
+          // Every job once, in index order, over pages.
+          const seen: number[] = [];
+          for (let offset = 0; ; offset += 500) {
+            const page = await store.submissions.jobPage(s.id, { limit: 500, offset });
+            assert.equal(page.total, 1203);
+            seen.push(...page.items.map((j) => j.index));
+            if (page.items.length < 500) break;
+          }
+          assert.deepEqual(
+            seen,
+            Array.from({ length: 1203 }, (_, i) => i),
+          );
+          const first = await store.submissions.jobPage(s.id);
+          assert.equal(first.items.length, 50, 'the default page');
+          assert.deepEqual(first.items[8] && [first.items[8].state, first.items[8].engine_id], [
+            'running',
+            'e8',
+          ]);
+
+          const bad = await store.submissions.jobPage(s.id, { failed: true, limit: 1000 });
+          assert.equal(bad.total, cancelled + failed + 1);
+          assert.deepEqual(
+            bad.items.slice(0, 4).map((j) => [j.index, j.state, j.exit_code]),
+            [
+              [0, 'cancelled', null],
+              [7, 'completed', 2],
+              [10, 'failed', 3],
+              [20, 'failed', 3],
+            ],
+          );
+          assert.ok(bad.items.every((j, i) => i === 0 || j.index > (bad.items[i - 1]?.index ?? 0)));
+          const good = await store.submissions.jobPage(s.id, { failed: false, limit: 1 });
+          assert.equal(good.total, 1203 - bad.total);
+          assert.equal(good.items[0]?.index, 1);
+
+          const states = await store.submissions.jobPage(s.id, {
+            states: ['cancelled', 'running'],
+            limit: 3,
+            offset: 1,
+          });
+          assert.equal(states.total, cancelled + 1);
+          assert.deepEqual(
+            states.items.map((j) => [j.index, j.state]),
+            [
+              [8, 'running'],
+              [100, 'cancelled'],
+              [200, 'cancelled'],
+            ],
+          );
+          const both = await store.submissions.jobPage(s.id, {
+            states: ['completed'],
+            failed: true,
+          });
+          assert.deepEqual(
+            both.items.map((j) => j.index),
+            [7],
+          );
+          assert.deepEqual(await store.submissions.jobPage(s.id, { states: [] }), {
+            items: [],
+            total: 0,
+          });
+          assert.deepEqual(await store.submissions.jobPage(s.id, { offset: 5000 }), {
+            items: [],
+            total: 1203,
+          });
+          await invalid(store.submissions.jobPage(s.id, { limit: 0 }), 'limit');
+          await invalid(store.submissions.jobPage(s.id, { limit: 1001 }), 'limit');
+          await invalid(store.submissions.jobPage(s.id, { offset: -1 }), 'offset');
+          await rejectsWith(store.submissions.jobPage('nope'), NotFoundError);
+          await rejectsWith(store.submissions.jobCounts('nope'), NotFoundError);
+        }));
     });
 
     describe('file ledger', () => {

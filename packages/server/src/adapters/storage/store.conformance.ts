@@ -420,6 +420,68 @@ export function describeStoreConformance(name: string, openFresh: OpenFreshStore
           assert.equal(first.items.length, 25, 'default limit is larger than 25');
         }));
 
+      it("reads a page's tags, owners and current models in one go", () =>
+        use(async (store) => {
+          const exp = await withExperiment(store);
+          const a = await store.campaigns.create({
+            experiment: exp,
+            name: 'a',
+            text: 'a',
+            model: { v: 1 },
+            author: 'alice',
+            tags: ['z', 'mc', '🚀', 'Mc', 'mc'],
+          });
+          const b = await newCampaign(store, exp, 'b');
+          await store.campaigns.saveRevision({
+            campaignId: a.campaign.id,
+            expectedRevision: 1,
+            text: 'a2',
+            model: { v: 2, stages: { x: {} } },
+            author: 'bob',
+            tags: ['new', 'mc'],
+          });
+          const many = [];
+          for (let i = 0; i < 520; i++) many.push(await newCampaign(store, exp, `m${i}`));
+          const facts = await store.campaigns.facts([
+            b.campaign.id,
+            'cmp_nope' as CampaignId,
+            a.campaign.id,
+            b.campaign.id,
+          ]);
+          assert.deepEqual(facts, [
+            { id: b.campaign.id, tags: [], owner: 'alice', model: { campaign: 'b' } },
+            {
+              id: a.campaign.id,
+              tags: ['mc', 'new'],
+              owner: 'alice',
+              model: { v: 2, stages: { x: {} } },
+            },
+          ]);
+          // More ids than one statement takes: every one answered, in order.
+          const all = await store.campaigns.facts(many.map((m) => m.campaign.id));
+          assert.equal(all.length, 520);
+          assert.deepEqual(all[519]?.model, { campaign: 'm519' });
+          assert.deepEqual(
+            all.map((f) => f.id),
+            many.map((m) => m.campaign.id),
+          );
+          assert.deepEqual(await store.campaigns.facts([]), []);
+          const tagged = await store.campaigns.create({
+            experiment: exp,
+            name: 't',
+            text: 't',
+            model: {},
+            author: 'carol',
+            tags: ['z', 'Mc', '🚀', 'a'],
+          });
+          assert.deepEqual((await store.campaigns.facts([tagged.campaign.id]))[0]?.tags, [
+            'Mc',
+            'a',
+            'z',
+            '🚀',
+          ]);
+        }));
+
       it('filters by name fragment (case-insensitive, % and _ literal) and by active', () =>
         use(async (store) => {
           const exp = await withExperiment(store);

@@ -14,6 +14,15 @@ import {
   offsetPage,
 } from './schemas.ts';
 
+const CampaignListItem = CampaignSummary.extend({
+  tags: z.array(z.string()).describe('in byte order'),
+  role: z.string(),
+  owner: z.string().describe("the author of the campaign's first revision"),
+  stages: z.array(z.string()).describe("the stages' names, in file order"),
+  stage_count: z.number().int(),
+  held_stages: z.array(z.string()).describe('stages whose launches are held, oldest hold first'),
+});
+
 const Saved = z.object({ campaign: CampaignSummary, revision: RevisionSummary });
 const text = z
   .string()
@@ -29,7 +38,8 @@ export function campaignRoutes(
     method: 'GET',
     url: '/experiments/:experiment/campaigns',
     tag: 'campaigns',
-    summary: "The experiment's campaigns, by name, a page at a time",
+    summary:
+      "The experiment's campaigns, by name, a page at a time, each with its tags, role, owner, stages and held stages",
     params: ExperimentParams,
     query: z.strictObject({
       limit: queryInt(1, 1000).optional(),
@@ -38,7 +48,7 @@ export function campaignRoutes(
       tag: z.string().min(1).max(200).optional().describe('only campaigns with this tag'),
     }),
     response: z.object({
-      items: z.array(CampaignSummary),
+      items: z.array(CampaignListItem),
       next_cursor: z.string().nullable(),
       total: z.number().int(),
     }),

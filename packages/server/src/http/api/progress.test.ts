@@ -221,9 +221,12 @@ describe('campaign progress, its event stream, and split cursors', () => {
           sum[key] = (sum[key] ?? 0) + (stats[key] ?? 0);
         }
         sum.located = (sum.located ?? 0) + (stats.located_outputs ?? 0);
-        for (const job of details.body.jobs as { state: string }[]) {
+        const listed = await ok('GET', `/experiments/demo/submissions/${s.id}/jobs?limit=1000`);
+        assert.equal(listed.body.total, listed.list.length);
+        for (const job of listed.list as { state: string }[]) {
           jobs[job.state] = (jobs[job.state] ?? 0) + 1;
         }
+        assert.deepEqual(details.body.job_counts, countsOf(listed.list as { state: string }[]));
       }
       assert.deepEqual(stage.files, { ...stage.files, ...sum }, stage.stage);
       assert.equal(stage.jobs.done, jobs.completed ?? 0, stage.stage);
@@ -426,3 +429,10 @@ describe('campaign progress, its event stream, and split cursors', () => {
     );
   });
 });
+
+/** Jobs by state, as the details answer's `job_counts`. */
+function countsOf(jobs: { state: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const j of jobs) out[j.state] = (out[j.state] ?? 0) + 1;
+  return out;
+}

@@ -90,11 +90,14 @@ export const HistoryEntry = z.object({
   at: time,
 });
 
+/** A tracked job's state: the engine's, or `pending` before the engine has it. */
+export const JobStateName = z.enum([...JOB_STATES, 'pending']);
+
 export const Job = z.object({
   submission_id: z.string(),
   index: z.number().int(),
   engine_id: z.string().nullable(),
-  state: z.enum([...JOB_STATES, 'pending']),
+  state: JobStateName,
   exit_code: z.number().int().nullable(),
   signal: z.string().nullable(),
   reason: z.string().nullable(),

@@ -12,6 +12,7 @@ import {
   FileStatistics,
   HistoryEntry,
   Job,
+  JobStateName,
   LaunchBody,
   LaunchOutcome,
   LedgerEntry,
@@ -26,6 +27,12 @@ const statusList = z
   .transform((text) => text.split(',').map((s) => s.trim()))
   .pipe(z.array(z.enum(SUBMISSION_STATUSES)))
   .describe('comma-separated statuses, e.g. Running,Held');
+
+const jobStateList = z
+  .string()
+  .transform((text) => text.split(',').map((s) => s.trim()))
+  .pipe(z.array(JobStateName))
+  .describe('comma-separated job states, e.g. failed,cancelled');
 
 export function submissionRoutes(
   app: FastifyInstance,
@@ -108,15 +115,42 @@ export function submissionRoutes(
     method: 'GET',
     url: '/experiments/:experiment/submissions/:id',
     tag: 'submissions',
-    summary: 'A submission with its file statistics, status history and jobs',
+    summary:
+      'A submission with its file statistics, status history and job counts by state (the jobs: …/jobs)',
     params: SubmissionParams,
     response: z.object({
       submission: Submission,
       statistics: FileStatistics,
       history: z.array(HistoryEntry),
-      jobs: z.array(Job),
+      job_counts: z
+        .partialRecord(JobStateName, z.number().int())
+        .describe('jobs by state; states with none are absent'),
     }),
     handler: ({ params, request }) => ops.details(callerOf(request), params.experiment, params.id),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/submissions/:id/jobs',
+    tag: 'submissions',
+    summary: "The submission's jobs by index, a page at a time, filtered by state or failure",
+    params: SubmissionParams,
+    query: z.strictObject({
+      state: jobStateList.optional(),
+      failed: queryBool
+        .optional()
+        .describe('only jobs that failed (true: a non-zero exit code, failed or cancelled)'),
+      limit: queryInt(1, 1000).optional(),
+      offset: queryInt(0, 1_000_000_000).optional(),
+    }),
+    response: offsetPage(Job),
+    handler: ({ params, query, request }) =>
+      ops.jobs(callerOf(request), params.experiment, params.id, {
+        states: query.state,
+        failed: query.failed,
+        limit: query.limit,
+        offset: query.offset,
+      }),
   });
 
   routes.add(app, {

@@ -29,19 +29,63 @@ export interface CampaignDetail extends CampaignSummary {
   effective: unknown;
 }
 
+/** A campaign as lists show it. */
+export interface CampaignListItem extends CampaignSummary {
+  /** In byte order. */
+  tags: string[];
+  role: string;
+  /** The author of its first revision. */
+  owner: string;
+  /** Its stages' names, in file order. */
+  stages: string[];
+  stage_count: number;
+  /** Its stages whose launches are held (stage holds), oldest hold first. */
+  held_stages: string[];
+}
+
 export class CampaignOperations {
   constructor(
     private readonly store: Store,
     private readonly access: AccessService,
   ) {}
 
+  /**
+   * A page of campaigns with what a list shows of each (tags, role, owner, stages, held stages),
+   * in a fixed number of queries whatever the page's size.
+   */
   async list(
     caller: Caller,
     experiment: string,
     options: { limit?: number; cursor?: string | null; nameContains?: string; tag?: string },
-  ): Promise<CursorPage<CampaignSummary>> {
+  ): Promise<CursorPage<CampaignListItem>> {
     this.access.check(caller, 'view', { experiment });
-    return this.store.campaigns.list(experiment, options);
+    const page = await this.store.campaigns.list(experiment, options);
+    const [facts, holds] = await Promise.all([
+      this.store.campaigns.facts(page.items.map((c) => c.id)),
+      page.items.length === 0 ? [] : this.store.control.holds(experiment),
+    ]);
+    const factsOf = new Map(facts.map((f) => [f.id, f]));
+    const held = new Map<string, string[]>();
+    for (const h of holds) {
+      if (h.scope.kind !== 'stage') continue;
+      held.set(h.scope.campaignId, [...(held.get(h.scope.campaignId) ?? []), h.scope.stage]);
+    }
+    return {
+      ...page,
+      items: page.items.map((c) => {
+        const f = factsOf.get(c.id);
+        const stages = Object.keys((f?.model as StoredModel | undefined)?.spec?.stages ?? {});
+        return {
+          ...c,
+          tags: f?.tags ?? [],
+          role: campaignRole(f?.model),
+          owner: f?.owner ?? '',
+          stages,
+          stage_count: stages.length,
+          held_stages: held.get(c.id) ?? [],
+        };
+      }),
+    };
   }
 
   /** A campaign the caller may see; not found (404) when it may not. */

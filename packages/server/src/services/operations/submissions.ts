@@ -7,10 +7,12 @@ import type { OffsetPage, Store, StoreTransaction } from '../../ports/store.ts';
 import type {
   FileStatistics,
   HistoryEntry,
+  JobListOptions,
   JobRecord,
   LedgerEntry,
   LedgerState,
   SubmissionRecord,
+  TrackedJobState,
 } from '../../ports/submissions.ts';
 import type { AccessService, Caller } from '../access.ts';
 import type { DryRunResult, Execution, LaunchOutcome } from '../execution/index.ts';
@@ -169,15 +171,26 @@ export class SubmissionOperations {
     submission: SubmissionRecord;
     statistics: FileStatistics;
     history: HistoryEntry[];
-    jobs: JobRecord[];
+    job_counts: Partial<Record<TrackedJobState, number>>;
   }> {
     const submission = await this.get(caller, experiment, id);
-    const [statistics, history, jobs] = await Promise.all([
+    const [statistics, history, jobCounts] = await Promise.all([
       this.store.submissions.statistics(id),
       this.store.submissions.history(id),
-      this.store.submissions.jobs(id),
+      this.store.submissions.jobCounts(id),
     ]);
-    return { submission, statistics, history, jobs };
+    return { submission, statistics, history, job_counts: jobCounts };
+  }
+
+  /** A page of the submission's jobs by index (`jobs` of the details, filtered). */
+  async jobs(
+    caller: Caller,
+    experiment: string,
+    id: string,
+    options: JobListOptions,
+  ): Promise<OffsetPage<JobRecord>> {
+    await this.get(caller, experiment, id);
+    return this.store.submissions.jobPage(id, options);
   }
 
   async ledger(

@@ -52,6 +52,10 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Fields whose own text Ctrl+Z undoes (the page's undo does not take those keys from them). */
+const TEXT_FIELDS =
+  'textarea, [contenteditable="true"], input:not([type="checkbox"]):not([type="radio"]):not([type="button"]):not([type="submit"])';
+
 /** Debounce of the re-parse: short, and longer for texts that take longer to parse. */
 function debounceFor(lastTook: number): number {
   return Math.min(150, Math.max(15, lastTook));
@@ -64,7 +68,8 @@ export function CampaignEditor(props: {
   onDirtyChange: (dirty: boolean) => void;
   /** The page's toolbar items (save, history); get the current text through the handle. */
   actions: (handle: EditorHandle, parsed: ParsedCampaign) => ReactNode;
-  onSaveKey?: (handle: EditorHandle) => void;
+  /** Ctrl+S, with the parse of the text as it is now (the page decides whether a save may start). */
+  onSaveKey?: (handle: EditorHandle, parsed: ParsedCampaign) => void;
 }) {
   const { initialText, savedText, onDirtyChange, actions, onSaveKey } = props;
   const host = useRef<HTMLDivElement>(null);
@@ -133,7 +138,8 @@ export function CampaignEditor(props: {
           {
             key: 'Mod-s',
             run: () => {
-              latest.current.onSaveKey?.({ text: () => editor.state.doc.toString() });
+              const parsed = reparse(editor);
+              latest.current.onSaveKey?.({ text: () => editor.state.doc.toString() }, parsed);
               return true;
             },
           },
@@ -250,10 +256,13 @@ export function CampaignEditor(props: {
     if (!view) return;
     const onKeyDown = (event: KeyboardEvent) => {
       if (view.hasFocus || event.defaultPrevented) return;
-      const target = event.target as HTMLElement | null;
-      if (target?.closest?.('input, textarea, select, [role="dialog"]')) return;
       if (!(event.ctrlKey || event.metaKey)) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest?.('[role="dialog"]')) return;
       const key = event.key.toLowerCase();
+      // Undo and redo belong to a field's own text while one has the focus; a select (the side
+      // form's type, job type, …) has no undo of its own, so there they undo the edit it made.
+      if (key !== 's' && target?.closest?.(TEXT_FIELDS)) return;
       if (key === 'z' && !event.shiftKey) {
         event.preventDefault();
         undo(view);
@@ -262,12 +271,13 @@ export function CampaignEditor(props: {
         redo(view);
       } else if (key === 's') {
         event.preventDefault();
-        latest.current.onSaveKey?.({ text: () => view.state.doc.toString() });
+        const parsed = reparse(view);
+        latest.current.onSaveKey?.({ text: () => view.state.doc.toString() }, parsed);
       }
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
-  }, [view]);
+  }, [view, reparse]);
 
   const errors = parsed.diagnostics;
   const stageNames = useMemo(() => model.nodes.map((n) => n.id), [model]);

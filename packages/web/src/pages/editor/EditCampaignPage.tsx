@@ -116,7 +116,10 @@ function StoredCampaignEditor(props: {
         initialText={detail.text}
         savedText={stored.text}
         onDirtyChange={setDirty}
-        onSaveKey={startSave}
+        // As the Save… button: nothing to save without changes.
+        onSaveKey={(h) => {
+          if (h.text() !== stored.text) startSave(h);
+        }}
         actions={(h) => (
           <>
             <Link to={`${base}/history`} className="button-link">

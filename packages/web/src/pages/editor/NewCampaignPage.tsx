@@ -74,7 +74,10 @@ export function NewCampaignPage() {
         initialText={initial}
         savedText=""
         onDirtyChange={setDirty}
-        onSaveKey={start}
+        // As the Create… button: an invalid text cannot be created.
+        onSaveKey={(h, parsed) => {
+          if (parsed.ok) start(h);
+        }}
         actions={(h, parsed) => (
           <button
             type="button"

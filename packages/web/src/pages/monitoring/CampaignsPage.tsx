@@ -5,8 +5,8 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { allPages, api, path } from '../../api/client.ts';
 import type {
+  CampaignListItem,
   CampaignPage,
-  Hold,
   JobActionResult,
   LaunchOutcome,
   Released,
@@ -15,20 +15,12 @@ import type {
 import { useApi } from '../../api/use-api.ts';
 import { Empty, ErrorBox, Loading } from '../../ui/feedback.tsx';
 import { Time } from '../../ui/status.tsx';
-import {
-  ActionButton,
-  appUrl,
-  inBatches,
-  stagesOf,
-  useExperiment,
-  type CampaignWithStages,
-} from './shared.tsx';
+import { ActionButton, appUrl, inBatches, useExperiment } from './shared.tsx';
 
 const PAGE_SIZE = 25;
 
-interface Row extends CampaignWithStages {
+interface Row extends CampaignListItem {
   watched: boolean;
-  heldStages: string[];
 }
 
 type Bulk = 'hold' | 'release' | 'hold-jobs' | 'release-jobs' | 'kill' | 'launch';
@@ -55,22 +47,13 @@ export function CampaignsPage() {
 
   const page = useApi(async () => {
     const base = path('experiments', experiment, 'campaigns');
-    const [list, watches, holds] = await Promise.all([
+    // Each item carries its tags, owner, stages and held stages: no request per campaign.
+    const [list, watches] = await Promise.all([
       api.get<CampaignPage>(base, { name, tag, cursor, limit: PAGE_SIZE }),
       allPages<Watch>(path('experiments', experiment, 'watches')),
-      allPages<Hold>(path('experiments', experiment, 'holds'), { scope: 'stage' }),
     ]);
-    const details = await inBatches(list.items, 8, (c) =>
-      api.get<CampaignWithStages>(path('experiments', experiment, 'campaigns', c.name)),
-    );
     const watched = new Set(watches.filter((w) => w.stage === null).map((w) => w.campaign_id));
-    const rows: Row[] = details.map((d) => ({
-      ...d,
-      watched: watched.has(d.id),
-      heldStages: holds.flatMap((h) =>
-        h.scope.kind === 'stage' && h.scope.campaignId === d.id ? [h.scope.stage] : [],
-      ),
-    }));
+    const rows: Row[] = list.items.map((c) => ({ ...c, watched: watched.has(c.id) }));
     return { rows, next: list.next_cursor, total: list.total };
   }, [experiment, name, tag, cursor]);
 
@@ -210,11 +193,11 @@ export function CampaignsPage() {
                 </td>
                 <td>{r.owner}</td>
                 <td>{r.current_revision}</td>
-                <td>{stagesOf(r).length}</td>
+                <td>{r.stage_count}</td>
                 <td>
-                  {r.heldStages.length > 0 ? (
-                    <span className="badge badge-waiting" title={r.heldStages.join(', ')}>
-                      {r.heldStages.length} held
+                  {r.held_stages.length > 0 ? (
+                    <span className="badge badge-waiting" title={r.held_stages.join(', ')}>
+                      {r.held_stages.length} held
                     </span>
                   ) : (
                     <span className="muted">—</span>
@@ -265,12 +248,12 @@ export function CampaignsPage() {
 }
 
 /** One bulk action on one campaign, in words. */
-async function bulkOne(experiment: string, c: CampaignWithStages, verb: Bulk): Promise<string> {
+async function bulkOne(experiment: string, c: CampaignListItem, verb: Bulk): Promise<string> {
   const base = path('experiments', experiment, 'campaigns', c.name);
   switch (verb) {
     case 'hold':
     case 'release': {
-      const stages = stagesOf(c);
+      const stages = c.stages;
       let launched = 0;
       for (const stage of stages) {
         const url = `${base}${path('stages', stage, 'hold')}`;

@@ -1,6 +1,6 @@
 // One submission: what it is, the actions on it (kill, hold, release, recover, approve, reject),
-// its status history, file statistics with the files behind each, its jobs (exit code, CPU
-// efficiency, memory, logs) and the chain around it.
+// its status history, file statistics with the files behind each, its jobs (paged on the server,
+// filtered by state: exit code, CPU efficiency, memory, logs) and the chain around it.
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, path } from '../../api/client.ts';
@@ -9,16 +9,15 @@ import { useApi } from '../../api/use-api.ts';
 import { ErrorBox, Loading } from '../../ui/feedback.tsx';
 import { StatusBadge, Time } from '../../ui/status.tsx';
 import { outcomeText } from './CampaignsPage.tsx';
-import { ChainTree, Ledger, LogViewer } from './submission-parts.tsx';
 import {
-  ActionButton,
-  Panel,
-  appUrl,
-  efficiency,
-  memory,
-  seconds,
-  useExperiment,
-} from './shared.tsx';
+  ChainTree,
+  JOB_STATES,
+  Jobs,
+  Ledger,
+  LogViewer,
+  type JobFilter,
+} from './submission-parts.tsx';
+import { ActionButton, Panel, appUrl, useExperiment } from './shared.tsx';
 
 const RECOVERY_TYPES = [
   'consumed_status',
@@ -39,12 +38,13 @@ export function SubmissionPage() {
   );
   const [ledgerState, setLedgerState] = useState<LedgerState | 'all' | undefined>(undefined);
   const [logsOf, setLogsOf] = useState<number | undefined>(undefined);
+  const [jobFilter, setJobFilter] = useState<JobFilter>(undefined);
   const [recoveryType, setRecoveryType] = useState('');
   const [message, setMessage] = useState<string | undefined>(undefined);
 
   if (details.error) return <ErrorBox error={details.error} onRetry={details.reload} />;
   if (!details.data) return <Loading what={`submission ${id}`} />;
-  const { submission: s, statistics, history, jobs } = details.data;
+  const { submission: s, statistics, history, job_counts } = details.data;
   const base = path('experiments', experiment, 'submissions', id);
   const done = (text: string) => {
     setMessage(text);
@@ -259,55 +259,26 @@ export function SubmissionPage() {
         </Panel>
       </div>
 
-      <Panel title={`Jobs (${jobs.length})`}>
-        <table className="mon-table" aria-label="Jobs">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>State</th>
-              <th>Exit</th>
-              <th>CPU</th>
-              <th>Wall</th>
-              <th>CPU eff.</th>
-              <th>Max memory</th>
-              <th>Files</th>
-              <th>Host</th>
-              <th>Ended</th>
-              <th>Logs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((j) => (
-              <tr key={j.index} className={j.exit_code !== null && j.exit_code !== 0 ? 'bad' : ''}>
-                <td>{j.index}</td>
-                <td title={j.reason ?? undefined}>{j.state}</td>
-                <td>
-                  {j.exit_code ??
-                    (j.signal ? `signal ${j.signal}` : <span className="muted">—</span>)}
-                </td>
-                <td>{seconds(j.cpu_s)}</td>
-                <td>{seconds(j.wall_s)}</td>
-                <td>{efficiency(j.cpu_s, j.wall_s)}</td>
-                <td>{memory(j.max_rss_kb)}</td>
-                <td>{j.file_count}</td>
-                <td>{j.host ?? <span className="muted">—</span>}</td>
-                <td>
-                  <Time iso={j.ended_at} />
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    className="link"
-                    aria-label={`Logs of job ${j.index}`}
-                    onClick={() => setLogsOf(j.index)}
-                  >
-                    logs
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <Panel title={`Jobs (${s.job_count})`}>
+        <div className="toolbar">
+          <label>
+            Job state{' '}
+            <select
+              aria-label="Job state"
+              value={jobFilter ?? ''}
+              onChange={(e) => setJobFilter((e.target.value || undefined) as JobFilter)}
+            >
+              <option value="">every job ({s.job_count})</option>
+              <option value="failed-any">failed or killed, or a non-zero exit</option>
+              {JOB_STATES.map((state) => (
+                <option key={state} value={state}>
+                  {state} ({job_counts[state] ?? 0})
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <Jobs experiment={experiment} id={id} filter={jobFilter} onLogs={setLogsOf} />
         {logsOf !== undefined ? (
           <LogViewer
             experiment={experiment}

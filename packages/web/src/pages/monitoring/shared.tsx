@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { api, path } from '../../api/client.ts';
-import type { CampaignDetail, CampaignPage, CampaignSummary } from '../../api/types.ts';
+import type { CampaignListItem, CampaignPage } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { ErrorBox } from '../../ui/feedback.tsx';
 import './monitoring.css';
@@ -19,18 +19,9 @@ export function appUrl(experiment: string, ...rest: (string | number)[]): string
   return ['/e', experiment, ...rest].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join('/');
 }
 
-/** A campaign as read one by one (GET …/campaigns/{c}): tags, owner and the effective stages. */
-export interface CampaignWithStages extends CampaignDetail {
-  effective?: { stages?: { name: string }[] };
-}
-
-export function stagesOf(campaign: CampaignWithStages): string[] {
-  return (campaign.effective?.stages ?? []).map((s) => s.name);
-}
-
 /** Every campaign of the experiment (cursor pages followed to the end), for names by id. */
-export async function allCampaigns(experiment: string): Promise<CampaignSummary[]> {
-  const out: CampaignSummary[] = [];
+export async function allCampaigns(experiment: string): Promise<CampaignListItem[]> {
+  const out: CampaignListItem[] = [];
   let cursor: string | null | undefined = undefined;
   for (;;) {
     const page: CampaignPage = await api.get<CampaignPage>(

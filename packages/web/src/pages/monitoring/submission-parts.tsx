@@ -5,12 +5,12 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { allPages, api, path } from '../../api/client.ts';
 import type { Page } from '../../api/client.ts';
-import type { JobLogs, LedgerEntry, LedgerState, Submission } from '../../api/types.ts';
+import type { Job, JobLogs, LedgerEntry, LedgerState, Submission } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { DataTable, Pager } from '../../ui/data-table.tsx';
 import { Empty, ErrorBox, Loading } from '../../ui/feedback.tsx';
 import { StatusBadge, Time } from '../../ui/status.tsx';
-import { appUrl } from './shared.tsx';
+import { appUrl, efficiency, memory, seconds } from './shared.tsx';
 
 const LEDGER_PAGE = 500;
 
@@ -64,6 +64,127 @@ export function Ledger({
       />
       <Pager offset={offset} limit={LEDGER_PAGE} total={ledger.data.total} onChange={setOffset} />
     </>
+  );
+}
+
+const JOB_PAGE = 500;
+
+/** Job states a submission's jobs can be in, as the filter offers them. */
+export const JOB_STATES = [
+  'pending',
+  'queued',
+  'running',
+  'held',
+  'completed',
+  'failed',
+  'cancelled',
+  'unknown',
+] as const;
+
+/** `failed`: the jobs that failed (non-zero exit, failed or cancelled); else one state or all. */
+export type JobFilter = (typeof JOB_STATES)[number] | 'failed-any' | undefined;
+
+/** A submission's jobs, filtered and paged on the server, in a virtualized table. */
+export function Jobs({
+  experiment,
+  id,
+  filter,
+  onLogs,
+}: {
+  experiment: string;
+  id: string;
+  filter: JobFilter;
+  onLogs: (index: number) => void;
+}) {
+  const [offset, setOffset] = useState(0);
+  const [shownFor, setShownFor] = useState(filter);
+  if (shownFor !== filter) {
+    setShownFor(filter);
+    setOffset(0);
+  }
+  const jobs = useApi(
+    () =>
+      api.get<Page<Job>>(path('experiments', experiment, 'submissions', id, 'jobs'), {
+        ...(filter === 'failed-any' ? { failed: true } : { state: filter }),
+        limit: JOB_PAGE,
+        offset,
+      }),
+    [experiment, id, filter, offset],
+  );
+  if (jobs.error) return <ErrorBox error={jobs.error} onRetry={jobs.reload} />;
+  if (!jobs.data) return <Loading what="jobs" />;
+  if (jobs.data.items.length === 0) return <Empty>No jobs.</Empty>;
+  return (
+    <>
+      <DataTable
+        label="Jobs"
+        rows={jobs.data.items}
+        rowKey={(j) => String(j.index)}
+        rowClass={(j) => (failedJob(j) ? 'bad' : undefined)}
+        height={420}
+        columns={[
+          { key: 'index', header: '#', width: '4rem', cell: (j) => j.index },
+          {
+            key: 'state',
+            header: 'State',
+            width: '6.5rem',
+            cell: (j) => <span title={j.reason ?? undefined}>{j.state}</span>,
+          },
+          {
+            key: 'exit',
+            header: 'Exit',
+            width: '5rem',
+            cell: (j) =>
+              j.exit_code ?? (j.signal ? `signal ${j.signal}` : <span className="muted">—</span>),
+          },
+          { key: 'cpu', header: 'CPU', width: '5rem', cell: (j) => seconds(j.cpu_s) },
+          { key: 'wall', header: 'Wall', width: '5rem', cell: (j) => seconds(j.wall_s) },
+          {
+            key: 'eff',
+            header: 'CPU eff.',
+            width: '5rem',
+            cell: (j) => efficiency(j.cpu_s, j.wall_s),
+          },
+          {
+            key: 'rss',
+            header: 'Max memory',
+            width: '6rem',
+            cell: (j) => memory(j.max_rss_kb),
+          },
+          { key: 'files', header: 'Files', width: '4rem', cell: (j) => j.file_count },
+          {
+            key: 'host',
+            header: 'Host',
+            width: 'minmax(6rem, 1fr)',
+            cell: (j) => j.host ?? <span className="muted">—</span>,
+          },
+          { key: 'ended', header: 'Ended', width: '7rem', cell: (j) => <Time iso={j.ended_at} /> },
+          {
+            key: 'logs',
+            header: 'Logs',
+            width: '4rem',
+            cell: (j) => (
+              <button
+                type="button"
+                className="link"
+                aria-label={`Logs of job ${j.index}`}
+                onClick={() => onLogs(j.index)}
+              >
+                logs
+              </button>
+            ),
+          },
+        ]}
+      />
+      <Pager offset={offset} limit={JOB_PAGE} total={jobs.data.total} onChange={setOffset} />
+    </>
+  );
+}
+
+/** As the server's `failed=true`: a non-zero exit code, or failed or cancelled. */
+function failedJob(j: Job): boolean {
+  return (
+    (j.exit_code !== null && j.exit_code !== 0) || j.state === 'failed' || j.state === 'cancelled'
   );
 }
 

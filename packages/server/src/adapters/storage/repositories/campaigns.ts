@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import {
   ConflictError,
@@ -7,6 +8,7 @@ import {
 } from '../../../ports/errors.ts';
 import { parseId, type CampaignId, type Clock, type IdSource } from '@poms/core';
 import type {
+  CampaignFacts,
   CampaignListOptions,
   CampaignRecord,
   CampaignRepository,
@@ -90,6 +92,14 @@ const SUMMARY_COLUMNS = [
   'c.created_at',
   'c.updated_at',
 ] as const;
+
+/** Campaign ids per statement when reading a page's facts. */
+const FACTS_CHUNK = 500;
+
+/** UTF-8 byte order: how both stores sort text columns. */
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
 
 const REVISION_SUMMARY_COLUMNS = [
   'campaign_id',
@@ -235,6 +245,56 @@ export class KyselyCampaignRepository implements CampaignRepository {
       next_cursor: rows.length > limit && last !== undefined ? encodeCursor(last.name) : null,
       total: countValue(counted.n),
     };
+  }
+
+  async facts(ids: readonly CampaignId[]): Promise<CampaignFacts[]> {
+    const wanted = [...new Set(ids)].filter((id) => parseId('campaign', id) !== undefined);
+    if (wanted.length === 0) return [];
+    const tags = new Map<string, string[]>();
+    const owners = new Map<string, string>();
+    const models = new Map<string, string>();
+    // Pages are at most 1000 campaigns: a few statements of 500 ids each, never one per campaign.
+    for (let i = 0; i < wanted.length; i += FACTS_CHUNK) {
+      const part = wanted.slice(i, i + FACTS_CHUNK);
+      const [tagRows, firstRows, currentRows] = await Promise.all([
+        this.#db
+          .selectFrom('campaign_tags')
+          .select(['campaign_id', 'tag'])
+          .where('campaign_id', 'in', part)
+          .orderBy('campaign_id')
+          .orderBy('tag')
+          .execute(),
+        this.#db
+          .selectFrom('campaign_revisions')
+          .select(['campaign_id', 'author'])
+          .where('campaign_id', 'in', part)
+          .where('revision', '=', 1)
+          .execute(),
+        this.#db
+          .selectFrom('campaigns as c')
+          .innerJoin('campaign_revisions as r', (join) =>
+            join.onRef('r.campaign_id', '=', 'c.id').onRef('r.revision', '=', 'c.current_revision'),
+          )
+          .select(['c.id', 'r.model'])
+          .where('c.id', 'in', part)
+          .execute(),
+      ]);
+      for (const r of tagRows) tags.set(r.campaign_id, [...(tags.get(r.campaign_id) ?? []), r.tag]);
+      for (const r of firstRows) owners.set(r.campaign_id, r.author);
+      for (const r of currentRows) models.set(r.id, r.model);
+    }
+    return wanted.flatMap((id) => {
+      const model = models.get(id);
+      if (model === undefined) return [];
+      return [
+        {
+          id,
+          tags: (tags.get(id) ?? []).sort(byteOrder),
+          owner: owners.get(id) ?? '',
+          model: JSON.parse(model) as unknown,
+        },
+      ];
+    });
   }
 
   async saveRevision(input: NewRevision): Promise<SavedCampaign> {

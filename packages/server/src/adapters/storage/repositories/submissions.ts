@@ -1,5 +1,11 @@
 import { Buffer } from 'node:buffer';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type Transaction,
+} from 'kysely';
 import {
   type Clock,
   type Engine,
@@ -17,6 +23,7 @@ import type {
   FileStatistics,
   HistoryEntry,
   JobInputFile,
+  JobListOptions,
   JobRecord,
   JobRequest,
   JobUpdate,
@@ -32,7 +39,7 @@ import type {
   SubmissionRepository,
   TrackedJobState,
 } from '../../../ports/submissions.ts';
-import type { Database, FileRowId, SubmissionsTable } from '../schema.ts';
+import type { Database, FileRowId, JobsTable, SubmissionsTable } from '../schema.ts';
 import { countValue, isUniqueViolation } from './dialect.ts';
 import { stageCounts } from './progress.ts';
 import { inTransaction } from './transaction.ts';
@@ -41,8 +48,31 @@ type Db = Kysely<Database>;
 type SubmissionRow = Selectable<SubmissionsTable>;
 
 const FINISHED_JOB_STATES = ['completed', 'failed', 'cancelled'] as const;
+/** States of a job that did not succeed (a killed job is cancelled). */
+const FAILED_JOB_STATES = ['failed', 'cancelled'] as const;
 /** Rows per statement in bulk writes: far below SQLite's 32766 bound parameters. */
 const CHUNK = 500;
+
+function toJob(r: Selectable<JobsTable>): JobRecord {
+  return {
+    submission_id: r.submission_id,
+    index: r.idx,
+    engine_id: r.engine_id,
+    state: r.state as TrackedJobState,
+    exit_code: r.exit_code,
+    signal: r.signal,
+    reason: r.reason,
+    cpu_s: r.cpu_s,
+    wall_s: r.wall_s,
+    max_rss_kb: r.max_rss_kb,
+    host: r.host,
+    started_at: r.started_at,
+    ended_at: r.ended_at,
+    request: r.request as JobRequest | null,
+    file_count: r.file_count,
+    updated_at: r.updated_at,
+  };
+}
 
 function toSubmission(row: SubmissionRow): SubmissionRecord {
   return {
@@ -433,24 +463,54 @@ export class KyselySubmissionRepository implements SubmissionRepository {
       .where('submission_id', '=', id)
       .orderBy('idx')
       .execute();
-    return rows.map((r) => ({
-      submission_id: r.submission_id,
-      index: r.idx,
-      engine_id: r.engine_id,
-      state: r.state as TrackedJobState,
-      exit_code: r.exit_code,
-      signal: r.signal,
-      reason: r.reason,
-      cpu_s: r.cpu_s,
-      wall_s: r.wall_s,
-      max_rss_kb: r.max_rss_kb,
-      host: r.host,
-      started_at: r.started_at,
-      ended_at: r.ended_at,
-      request: r.request as JobRequest | null,
-      file_count: r.file_count,
-      updated_at: r.updated_at,
-    }));
+    return rows.map(toJob);
+  }
+
+  async jobPage(id: string, options: JobListOptions = {}): Promise<OffsetPage<JobRecord>> {
+    const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+    const offset = options.offset ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new InvalidArgumentError('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new InvalidArgumentError('offset', 'must be a whole number from 0');
+    }
+    await this.get(id);
+    let query = this.db.selectFrom('jobs').where('submission_id', '=', id);
+    if (options.states !== undefined) {
+      if (options.states.length === 0) return { items: [], total: 0 };
+      query = query.where('state', 'in', [...options.states]);
+    }
+    if (options.failed !== undefined) {
+      const failed = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+        eb.or([eb('state', 'in', [...FAILED_JOB_STATES]), eb('exit_code', '<>', 0)]);
+      // exit_code <> 0 is unknown (not false) for a null exit code: coalesce keeps NOT exact.
+      query = options.failed
+        ? query.where(failed)
+        : query.where((eb) =>
+            eb.and([
+              eb('state', 'not in', [...FAILED_JOB_STATES]),
+              eb(eb.fn.coalesce('exit_code', sql.lit(0)), '=', 0),
+            ]),
+          );
+    }
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('idx').limit(limit).offset(offset).execute(),
+      query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map(toJob), total: countValue(count.n) };
+  }
+
+  async jobCounts(id: string): Promise<Partial<Record<TrackedJobState, number>>> {
+    await this.get(id);
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('submission_id', '=', id)
+      .groupBy('state')
+      .orderBy('state')
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.state, countValue(r.n)]));
   }
 
   async activeJobs(limit: number): Promise<ActiveJob[]> {
