@@ -357,6 +357,9 @@ describe('the campaign editor: side form, selection, keyboard', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Confirm save' }).click();
     await page.waitForURL(/\/e\/demo\/campaigns\/made_here\/edit$/);
+    // The stored campaign's editor replaces the new-campaign page's: wait for it, not the old one.
+    await page.getByText('editing revision 1').waitFor();
+    await page.locator('.cm-content').waitFor();
     await page.locator('.react-flow__node[data-id="first"]').waitFor();
     assert.match(await editorText(page), /campaign: made_here/);
   });

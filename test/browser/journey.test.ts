@@ -36,6 +36,9 @@ describe('a campaign from a template to Located, in the browser', () => {
     await form.getByLabel('Keyword nevents').fill('120');
     await form.getByRole('button', { name: 'Create campaign' }).click();
     await page.waitForURL(/\/e\/demo\/campaigns\/journey\/edit$/);
+    // The editor, not the template page it replaces (which has a graph too).
+    await page.getByText('editing revision 1').waitFor();
+    await page.locator('.cm-content').waitFor();
     await page.locator('.campaign-graph[data-layout-ready="true"]').waitFor();
     assert.equal(await page.locator('.react-flow__node').count(), 4);
     const cloned = await editorText(page);
