@@ -29,7 +29,7 @@ interface PageGlobals {
 }
 
 /** Waits until the editor's text is no longer `before`. */
-export async function waitForNewText(page: Page, before: string): Promise<void> {
+export async function waitForNewText(page: Page, before: string, timeout = 5000): Promise<void> {
   // A function, not an expression: the app's CSP forbids eval, which string predicates need.
   await page.waitForFunction(
     (old) => {
@@ -37,8 +37,26 @@ export async function waitForNewText(page: Page, before: string): Promise<void> 
       return content?.cmTile?.root?.view?.state.doc.toString() !== old;
     },
     before,
-    { timeout: 5000 },
+    { timeout },
   );
+}
+
+/**
+ * Makes a graph gesture and waits for the text to change; a gesture the loaded browser did not
+ * register (the pointer outran React Flow) is made again, at most three times in all, so a
+ * gesture that never works still fails.
+ */
+export async function gesture(page: Page, act: () => Promise<void>): Promise<string> {
+  const before = await editorText(page);
+  for (let attempt = 1; ; attempt++) {
+    await act();
+    try {
+      await waitForNewText(page, before, 4000);
+      return await editorText(page);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 /** The edges of a campaign text, `from->to`. */

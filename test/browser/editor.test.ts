@@ -10,8 +10,10 @@ import { openBrowserSession, type BrowserSession } from './browser-testing.ts';
 import {
   centre,
   drag,
+  connectInGraph,
   edgesOf as edges,
   editorText,
+  gesture,
   placeCursor,
   waitForNewText,
 } from './editor-testing.ts';
@@ -70,24 +72,14 @@ describe('the campaign editor', () => {
     const { page } = session;
     await page.locator('.campaign-graph[data-layout-ready="true"]').waitFor();
     // Connect generate → reconstruct by dragging from one handle to the other.
-    const source = await centre(
-      page,
-      '.react-flow__node[data-id="generate"] .react-flow__handle.source',
-    );
-    const target = await centre(
-      page,
-      '.react-flow__node[data-id="reconstruct"] .react-flow__handle.target',
-    );
-    await drag(page, source, target);
-    await waitForNewText(page, typed);
-    const connected = await editorText(page);
+    const connected = await gesture(page, () => connectInGraph(page, 'generate', 'reconstruct'));
     assert.ok(edges(connected).includes('generate->reconstruct'), connected);
 
     // Move simulate down: its pinned position in `layout:` changes.
-    const node = await centre(page, '.react-flow__node[data-id="simulate"] .stage-node-title');
-    await drag(page, node, { x: node.x + 20, y: node.y + 140 });
-    await waitForNewText(page, connected);
-    const moved = await editorText(page);
+    const moved = await gesture(page, async () => {
+      const node = await centre(page, '.react-flow__node[data-id="simulate"] .stage-node-title');
+      await drag(page, node, { x: node.x + 20, y: node.y + 140 });
+    });
     const layout = parseCampaign(moved).effective?.layout.simulate;
     assert.ok(layout && layout.y > 50, `simulate moved down: ${JSON.stringify(layout)}`);
     for (const comment of [

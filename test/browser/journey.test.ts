@@ -12,6 +12,7 @@ import {
   drag,
   edgesOf,
   editorText,
+  gesture,
   placeCursor,
   waitForNewText,
 } from './editor-testing.ts';
@@ -54,14 +55,12 @@ describe('a campaign from a template to Located, in the browser', () => {
 
     // Gestures in the graph become text edits that keep the comments.
     await page.locator('.campaign-graph[data-layout-ready="true"]').waitFor();
-    await connectInGraph(page, 'generate', 'reconstruct');
-    await waitForNewText(page, typed);
-    const connected = await editorText(page);
+    const connected = await gesture(page, () => connectInGraph(page, 'generate', 'reconstruct'));
     assert.ok(edgesOf(connected).includes('generate->reconstruct'));
-    const node = await centre(page, '.react-flow__node[data-id="simulate"] .stage-node-title');
-    await drag(page, node, { x: node.x + 30, y: node.y + 120 });
-    await waitForNewText(page, connected);
-    const moved = await editorText(page);
+    const moved = await gesture(page, async () => {
+      const node = await centre(page, '.react-flow__node[data-id="simulate"] .stage-node-title');
+      await drag(page, node, { x: node.x + 30, y: node.y + 120 });
+    });
     assert.ok(parseCampaign(moved).effective?.layout.simulate, 'simulate is pinned');
     const comments = cloned.split('\n').filter((line) => line.trim().startsWith('#'));
     assert.ok(comments.length > 5);
