@@ -180,8 +180,6 @@ describe('monitoring pages', () => {
     await page.getByLabel('Kind').selectOption('true');
     await page.waitForURL(/test=true/);
     await table.getByRole('link', { name: `#${production.id}` }).waitFor({ state: 'detached' });
-    const tests = await submissions('&test=true&stage=simulate');
-    for (const t of tests) await table.getByRole('link', { name: `#${t.id}` }).waitFor();
     // Every test submission of every stage, the generate one launched above among them.
     await page.goto(session.url('/e/demo/submissions?test=true'));
     const anyTest = (await submissions('&test=true&stage=generate'))[0]!;
