@@ -38,6 +38,12 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable' } },
   },
   {
+    // Plain CommonJS scripts run by batch systems (poms-task.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // node:test's describe/it return promises that the runner itself awaits.
     files: ['**/*.test.ts', '**/*.conformance.ts', '**/*.scenarios.ts', '**/*-testing.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },

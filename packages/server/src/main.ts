@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Clock, IdSource } from '@poms/core';
-import { LocalEngine } from './adapters/engines/local.ts';
+import type { Clock, Engine, IdSource } from '@poms/core';
+import { createBatchEngines, type BatchEngineOptions } from './adapters/engines/batch-engines.ts';
 import { openPostgresStore } from './adapters/storage/postgres.ts';
 import { openSqliteStore } from './adapters/storage/sqlite.ts';
 import { systemClock } from './adapters/system/system-clock.ts';
@@ -43,10 +43,14 @@ export interface ServerOptions extends StoreLocation {
   demo?: boolean;
   /** Where the demo's campaigns come from. Default: the repository's templates/ folder. */
   templatesDir?: string;
+  /** The engine the demo campaigns' local launch setups are moved to (`poms demo --engine`). */
+  demoEngine?: Engine;
   /** Structured request logs (JSON lines): on stdout, or written to the given stream. */
   logger?: boolean | { write(line: string): void };
   /** Jobs the local engine runs at once. Default: the number of CPUs. */
   localSlots?: number;
+  /** Launch hosts (ssh) and cluster engines' settings; environment variables give defaults. */
+  engines?: Pick<BatchEngineOptions, 'ssh' | 'slurm' | 'htcondor' | 'jobsub'>;
   /** Between engine polls when nothing wakes the executor. Default 1000 ms. */
   pollIntervalMs?: number;
   /** Run the executor (launches, polls, recoveries, dependents). Default true. */
@@ -95,15 +99,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = temporary
     ? mkdtempSync(join(tmpdir(), 'poms-'))
     : resolve(options.dataDir ?? '.poms-data');
-  const engine = new LocalEngine({
-    root: join(dataDir, 'jobs'),
-    ...(options.localSlots === undefined ? {} : { concurrency: options.localSlots }),
+  const batch = createBatchEngines({
+    dataDir,
+    ...(options.localSlots === undefined ? {} : { localSlots: options.localSlots }),
+    ...(options.engines ?? {}),
+    ...(options.log === undefined ? {} : { log: options.log }),
   });
+  const engine = batch.local;
   try {
     const templatesDir = options.templatesDir ?? REPO_TEMPLATES;
     let demoCampaigns: string[] = [];
     if (options.demo ?? true) {
-      demoCampaigns = (await seedDemo(store, readTemplates(templatesDir))).created;
+      demoCampaigns = (
+        await seedDemo(
+          store,
+          readTemplates(templatesDir),
+          options.demoEngine === undefined ? {} : { engine: options.demoEngine },
+        )
+      ).created;
     }
     let url = '';
     // Rung after every executor cycle and every change made over HTTP: the live views look again.
@@ -111,7 +124,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const onCycle = options.onCycle;
     const execution = createExecution({
       store,
-      engines: { local: engine },
+      engines: batch.engines,
       runtime: {
         argv: [process.execPath, JOB_RUNTIME],
         url: () => url,
@@ -188,7 +201,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await app.close();
         // A temporary server's jobs die with it: their folder is about to be removed.
         if (temporary) engine.killAll();
-        engine.close();
+        await batch.close();
         await store.close();
         // A killed job's last writes may still land while the folder goes: retry the removal.
         if (temporary)
@@ -197,7 +210,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       },
     };
   } catch (error) {
-    engine.close();
+    await batch.close();
     await store.close();
     throw error;
   }

@@ -152,6 +152,15 @@ export function readSetups(
         case 'qos':
           setup.qos = field.text;
           break;
+        case 'batch_account':
+          setup.batch_account = field.text;
+          break;
+        case 'group':
+          setup.group = field.text;
+          break;
+        case 'role':
+          setup.role = field.text;
+          break;
         case 'environment':
           setup.environment = readEnvironment(ctx, field);
           break;

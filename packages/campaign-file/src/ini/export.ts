@@ -143,6 +143,9 @@ function writeSetup(w: IniWriter, name: string, setup: LaunchSetup): void {
   if (setup.engine !== undefined) w.text('engine', setup.engine);
   if (setup.partition !== undefined) w.text('partition', setup.partition);
   if (setup.qos !== undefined) w.text('qos', setup.qos);
+  if (setup.batch_account !== undefined) w.text('batch_account', setup.batch_account);
+  if (setup.group !== undefined) w.text('group', setup.group);
+  if (setup.role !== undefined) w.text('role', setup.role);
   if (setup.environment !== undefined) w.json('environment', setup.environment);
   if (setup.resources !== undefined) w.json('resources', setup.resources);
 }

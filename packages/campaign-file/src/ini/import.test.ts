@@ -326,6 +326,7 @@ describe('importIni: features', () => {
           account: 'hypot',
           partition: 'batch',
           qos: 'normal',
+          batch_account: 'hypot_prod',
           setup: 'module load art\nexport ART_OPTS=--fast',
           environment: { OMP_NUM_THREADS: '4', TMPDIR: '/scratch/%(experiment)s' },
           resources: { memory: '4GB', time: '8h', cpus: 4 },

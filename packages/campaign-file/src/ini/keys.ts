@@ -68,7 +68,17 @@ export const EXTENSION_KEYS = {
   campaign: ['description', 'tags'],
   campaign_defaults: ['wait'],
   campaign_stage: ['description', 'wait'],
-  login_setup: ['description', 'engine', 'partition', 'qos', 'environment', 'resources'],
+  login_setup: [
+    'description',
+    'engine',
+    'partition',
+    'qos',
+    'batch_account',
+    'group',
+    'role',
+    'environment',
+    'resources',
+  ],
   job_type: ['description', 'resources'],
 } as const;
 

@@ -2,9 +2,9 @@
 // folder, the local engine, the embedded catalog) runs the toy Z → μμ chain from the template
 // library — generate, simulate (with deliberate failures), reconstruct, analyse — while the
 // terminal shows its progress; at the end a summary per stage, or JSON with --json.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RunningServer } from '@poms/server';
 import { formatSummary, summarize, type DemoSummary } from '../demo-summary.ts';
@@ -44,11 +44,35 @@ export function demoCommand(
     .action((opts: DemoOptions) => runAsync(() => demo(io, opts)));
 }
 
+/** The command each cluster engine submits with: the demo needs it on this machine. */
+const SUBMIT_COMMAND: Record<string, string> = {
+  slurm: 'sbatch',
+  htcondor: 'condor_submit',
+  jobsub: 'jobsub_submit',
+};
+
+function onPath(program: string): boolean {
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .some((dir) => dir !== '' && existsSync(join(dir, program)));
+}
+
 async function demo(io: Io, opts: DemoOptions): Promise<number> {
-  if (opts.engine !== 'local') {
-    throw new UsageError(
-      `--engine ${opts.engine}: only the local engine runs here so far (Slurm and HTCondor come with their engines)`,
-    );
+  const engine = opts.engine;
+  if (engine !== 'local') {
+    const command = SUBMIT_COMMAND[engine];
+    if (command === undefined) {
+      throw new UsageError(
+        `--engine ${engine}: not an engine; one of local, ${Object.keys(SUBMIT_COMMAND).join(', ')}`,
+      );
+    }
+    // The demo's jobs report to this server and write into its data folder: they run on this
+    // machine's cluster, whose submit command must be here.
+    if (!onPath(command)) {
+      throw new UsageError(
+        `--engine ${engine}: ${command} is not on this machine's PATH (for Slurm: scripts/slurm-setup.sh)`,
+      );
+    }
   }
   const timeoutS = Number(opts.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
@@ -66,6 +90,7 @@ async function demo(io: Io, opts: DemoOptions): Promise<number> {
     dataDir,
     port: 0,
     pollIntervalMs: 250,
+    ...(engine === 'local' ? {} : { demoEngine: engine as 'slurm' | 'htcondor' | 'jobsub' }),
     ...(slots === undefined ? {} : { localSlots: slots }),
     log: (line) => {
       if (!opts.json) io.err(`  ${line}`);
@@ -76,7 +101,7 @@ async function demo(io: Io, opts: DemoOptions): Promise<number> {
     const stages = Object.keys((record.model as { spec: { stages: object } }).spec.stages);
     if (!opts.json) {
       io.err(`POMS demo: ${DEMO_CAMPAIGN} (${stages.join(' → ')}), data in ${dataDir}`);
-      io.err(`server ${server.url}, store ${server.store.kind}, engine local`);
+      io.err(`server ${server.url}, store ${server.store.kind}, engine ${engine}`);
     }
     const outcome = await server.execution.launches.launch({
       experiment: DEMO_EXPERIMENT,

@@ -82,6 +82,9 @@ export interface EffectiveLaunchSetup {
   setup: string;
   partition: string | undefined;
   qos: string | undefined;
+  batch_account: string | undefined;
+  group: string | undefined;
+  role: string | undefined;
   environment: Record<string, string>;
   resources: Resources;
 }
@@ -211,6 +214,9 @@ export function effectiveLaunchSetup(name: string, setup: LaunchSetup): Effectiv
     setup: setup.setup ?? '',
     partition: setup.partition,
     qos: setup.qos,
+    batch_account: setup.batch_account,
+    group: setup.group,
+    role: setup.role,
     environment: setup.environment ?? {},
     resources: setup.resources ?? {},
   };

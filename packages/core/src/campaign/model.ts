@@ -121,6 +121,12 @@ export const LaunchSetup = z.strictObject({
   setup: z.string().optional(),
   partition: z.string().optional(),
   qos: z.string().optional(),
+  /** The batch allocation jobs are charged to: Slurm's --account, HTCondor's accounting group. */
+  batch_account: z.string().optional(),
+  /** jobsub's -G: the experiment's group (VO). */
+  group: z.string().optional(),
+  /** jobsub's --role, e.g. Production or Analysis. */
+  role: z.string().optional(),
   environment: z.record(z.string(), z.string()).optional(),
   resources: Resources.optional(),
 });
@@ -308,6 +314,9 @@ export const LAUNCH_SETUP_KEY_ORDER = [
   'account',
   'partition',
   'qos',
+  'batch_account',
+  'group',
+  'role',
   'setup',
   'environment',
   'resources',

@@ -7,6 +7,10 @@ export {
   type BatchEngine,
   type EngineJob,
   type JobLogs,
+  type JobResources,
+  type Placement,
+  type SubmitLabels,
   type SubmitRequest,
   type SubmitResult,
 } from './port.ts';
+export { durationSeconds, jobResources, sizeMb } from './resources.ts';

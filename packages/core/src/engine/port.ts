@@ -31,11 +31,50 @@ export interface EngineJob {
   cwd?: string;
 }
 
+/** What a job needs of a batch slot; engines that cannot enforce a figure ignore it. */
+export interface JobResources {
+  memory_mb?: number;
+  disk_mb?: number;
+  /** Wall-clock limit. */
+  time_s?: number;
+  cpus?: number;
+  gpus?: number;
+}
+
+/**
+ * Where and as whom a submission runs (from its launch setup). `host` (with `account`, the login
+ * on it) makes the engine run its commands there over ssh; without it they run on this machine.
+ */
+export interface Placement {
+  /** `name` or `name:port` of the launch host. */
+  host?: string;
+  /** The login on the launch host (POMS's launch account). */
+  account?: string;
+  partition?: string;
+  qos?: string;
+  /** Charged to this batch allocation: Slurm --account, HTCondor accounting group. */
+  batch_account?: string;
+  /** jobsub: -G group and --role. */
+  group?: string;
+  role?: string;
+}
+
+/** Who the jobs belong to: engines tag their jobs with it (job names, ClassAds). */
+export interface SubmitLabels {
+  experiment: string;
+  campaign: string;
+  campaign_id: string;
+  stage: string;
+}
+
 export interface SubmitRequest {
   submission_id: string;
   jobs: EngineJob[];
   /** At most this many of the submission's jobs run at once. */
   throttle?: number;
+  resources?: JobResources;
+  placement?: Placement;
+  labels?: SubmitLabels;
 }
 
 export interface SubmitResult {

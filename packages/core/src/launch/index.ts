@@ -21,7 +21,9 @@ export {
 export {
   shellQuote,
   shellQuoteCommand,
+  shellQuoteForExecution,
   splitWords,
+  UnquotableArgumentError,
   type SplitWordsResult,
   type CommandWord,
   type WordProblem,

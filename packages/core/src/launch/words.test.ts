@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
-import { shellQuote, shellQuoteCommand, splitWords } from './words.ts';
+import {
+  shellQuote,
+  shellQuoteCommand,
+  shellQuoteForExecution,
+  splitWords,
+  UnquotableArgumentError,
+} from './words.ts';
 
 function words(text: string): string[] {
   const r = splitWords(text);
@@ -105,6 +113,118 @@ describe('shellQuote', () => {
         assert.deepEqual(words(shellQuoteCommand(argv)), argv);
       }),
     );
+  });
+});
+
+// The quoting builds the remote command of ssh, which the launch account's shell executes: these
+// run the quoted text through real shells, spawned with an argv (no shell on our side), and check
+// the words that arrive. printf '%s\0' ends each word with NUL, which no word can contain.
+const SHELLS = ['/bin/sh', '/bin/bash'].filter((shell) => existsSync(shell));
+
+function throughShell(shell: string, script: string): { code: number | null; stdout: string } {
+  const r = spawnSync(shell, ['-c', script], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  return { code: r.status, stdout: r.stdout };
+}
+
+function wordsFromShell(shell: string, argv: readonly string[]): string[] {
+  // The first word keeps printf from printing its format once when argv is empty.
+  const r = throughShell(shell, `printf '%s\\0' ${shellQuoteCommand(['first', ...argv])}`);
+  assert.equal(r.code, 0, `${shell} failed on ${JSON.stringify(argv)}`);
+  return r.stdout.split('\0').slice(1, -1);
+}
+
+// Strings that a careless quoting gets wrong, mixed into arbitrary unicode below.
+const NASTY = [
+  '',
+  ' ',
+  "'",
+  "''",
+  '"',
+  '\\',
+  '$(touch /tmp/poms-quote-test)',
+  '`id`',
+  '$HOME',
+  '${x:-y}',
+  '!',
+  '!!',
+  '-n',
+  '--',
+  '-e',
+  '*',
+  '?',
+  '[a]',
+  '~',
+  '~root',
+  '=ls',
+  '{a,b}',
+  'a;b',
+  'a|b',
+  'a&b',
+  '#',
+  'line\nbreak',
+  '\n',
+  '\r\n',
+  '\t',
+  'é ü 日本 🚀',
+  '\u00a0',
+  '%s',
+];
+
+const nastyString = fc.oneof(
+  fc.constantFrom(...NASTY),
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: fc.constantFrom(...`'"\\$\`!*?[]{}~=;&|<>()# \n\t-%`) }),
+  fc.string({ unit: 'binary' }).map((s) => s.replaceAll('\0', '')),
+);
+
+describe('shellQuote executed by real shells', () => {
+  for (const shell of SHELLS) {
+    it(`gives back exactly the same arguments through ${shell}`, () => {
+      fc.assert(
+        fc.property(fc.array(nastyString, { maxLength: 8 }), (argv) => {
+          assert.deepEqual(wordsFromShell(shell, argv), argv);
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it(`runs argv[0] as a program through ${shell}, even when sh would read it as syntax`, () => {
+      // 127 is "command not found": each word was looked up as a program, not read as an
+      // assignment (exit 0) or a keyword (syntax error, exit 2).
+      for (const program of ['A=b', 'if', 'done', 'while', '=ls', 'x y']) {
+        const r = throughShell(shell, shellQuoteCommand([program, 'arg']));
+        assert.equal(r.code, 127, `${shell} ran ${JSON.stringify(program)} as syntax`);
+      }
+      assert.equal(throughShell(shell, shellQuoteCommand(['true', 'A=b'])).code, 0);
+    });
+  }
+
+  it('keeps plain programs and options readable', () => {
+    assert.equal(
+      shellQuoteCommand(['sbatch', '--parsable', '--array=0-9%4']),
+      'sbatch --parsable --array=0-9%4',
+    );
+    assert.equal(shellQuoteCommand(['A=b', 'if']), `'A=b' if`);
+    assert.equal(shellQuote('=ls'), `'=ls'`);
+  });
+});
+
+describe('shellQuoteForExecution', () => {
+  it('quotes like shellQuoteCommand', () => {
+    assert.equal(shellQuoteForExecution(['echo', 'a b', '$x']), `echo 'a b' '$x'`);
+  });
+
+  it('refuses a NUL character, naming the argument', () => {
+    assert.throws(
+      () => shellQuoteForExecution(['echo', 'ok', 'a\0b']),
+      (error: unknown) =>
+        error instanceof UnquotableArgumentError && /argument 2 of "echo".*NUL/.test(error.message),
+    );
+  });
+
+  it('refuses an empty command, and a program bash would take for a job', () => {
+    assert.throws(() => shellQuoteForExecution([]), UnquotableArgumentError);
+    assert.throws(() => shellQuoteForExecution(['%1']), /job to bash/);
   });
 });
 

@@ -175,16 +175,78 @@ function unclosed(quote: string, offset: number): WordProblem {
   };
 }
 
+// Quoting argv into sh text. This is the one quoting used to run commands elsewhere: the ssh runner
+// (server adapters/engines/commands/ssh.ts) sends argv to a launch host as one command line that
+// the account's login shell reads, so a word quoted wrong there would run as shell code. The
+// tests (words.test.ts) run the quoted text through real /bin/sh (dash) and bash and check every
+// word comes back unchanged, for arbitrary strings. Single quotes are POSIX: the login shell must
+// be sh-like (sh, dash, bash, ksh, zsh), not csh/tcsh, which treat `!` and newlines differently.
+
 // Characters that never need quoting in sh: the output stays readable for ordinary arguments.
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-/** One argument as sh would read it back as exactly that argument (for display only). */
+// Words the shell reads as syntax in command position, whatever their characters: a plain
+// `if` or `time` as argv[0] would be a keyword (or a syntax error), not a program (sh, bash, zsh).
+const RESERVED = new Set([
+  ...['if', 'then', 'else', 'elif', 'fi', 'case', 'esac', 'for', 'while', 'until', 'do', 'done'],
+  ...['in', 'function', 'select', 'time', 'coproc', 'repeat', 'foreach', 'end', 'nocorrect'],
+  ...['noglob'],
+]);
+
+/**
+ * One argument as an sh-like shell reads it back as exactly that argument. Used to build the
+ * remote command that ssh runs on a launch host, and for display; tested against dash and bash.
+ */
 export function shellQuote(arg: string): string {
-  if (SAFE.test(arg)) return arg;
+  // A leading `=` is expanded by zsh (`=ls` is the path of ls), so it is quoted too.
+  if (SAFE.test(arg) && !arg.startsWith('=')) return arg;
   return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
-/** argv as one line of sh text, for display: never executed. */
+/**
+ * argv as one line of sh text that runs argv[0] with exactly the other words as arguments. Used
+ * as the remote command of ssh (through shellQuoteForExecution) and for display.
+ */
 export function shellQuoteCommand(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ');
+  return argv.map((arg, i) => (i === 0 ? quoteProgram(arg) : shellQuote(arg))).join(' ');
+}
+
+// In command position an unquoted `A=b` is a variable assignment and a reserved word is syntax:
+// quoted, each is the program of that name.
+function quoteProgram(arg: string): string {
+  const quoted = shellQuote(arg);
+  if (quoted !== arg) return quoted;
+  if (arg.includes('=') || RESERVED.has(arg)) return `'${arg}'`;
+  return quoted;
+}
+
+/** An argument that cannot be given to a program: argv strings end at NUL, shell text too. */
+export class UnquotableArgumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnquotableArgumentError';
+  }
+}
+
+/**
+ * argv as the sh command line to execute elsewhere (the remote command of ssh). Refuses a NUL
+ * character, which no program can receive in an argument and which ssh and the remote shell would
+ * truncate silently, so the command would run with a different argument than asked.
+ */
+export function shellQuoteForExecution(argv: readonly string[]): string {
+  if (argv.length === 0) throw new UnquotableArgumentError('an empty command');
+  // bash takes a command word starting with `%` for a job (`fg %1`), quoted or not.
+  if (argv[0]?.startsWith('%')) {
+    throw new UnquotableArgumentError(
+      `program ${JSON.stringify(argv[0])}: a name starting with % is a job to bash, not a program`,
+    );
+  }
+  argv.forEach((arg, i) => {
+    if (arg.includes('\0')) {
+      throw new UnquotableArgumentError(
+        `argument ${i} of ${JSON.stringify(argv[0])} contains a NUL character, which no command can receive`,
+      );
+    }
+  });
+  return shellQuoteCommand(argv);
 }

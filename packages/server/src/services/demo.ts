@@ -1,5 +1,7 @@
 // The demo experiment a fresh `poms start` shows: one experiment and the template campaigns it was
 // given, created once (a restart finds them and leaves them alone).
+import type { Engine } from '@poms/core';
+import { parseCampaign, setField } from '@poms/campaign-file';
 import { NotFoundError } from '../ports/errors.ts';
 import type { Store } from '../ports/store.ts';
 import { CampaignService } from './campaigns.ts';
@@ -9,6 +11,7 @@ export const DEMO_EXPERIMENT = 'demo';
 export async function seedDemo(
   store: Store,
   campaigns: readonly { text: string }[],
+  options: { engine?: Engine } = {},
 ): Promise<{ created: string[] }> {
   try {
     await store.experiments.get(DEMO_EXPERIMENT);
@@ -21,10 +24,26 @@ export async function seedDemo(
   const names = new Set(existing.items.map((c) => c.name));
   const created: string[] = [];
   for (const { text } of campaigns) {
-    const saved = await seedOne(service, text, names);
+    const engine = options.engine;
+    const saved = await seedOne(
+      service,
+      engine === undefined ? text : onEngine(text, engine),
+      names,
+    );
     if (saved) created.push(saved);
   }
   return { created };
+}
+
+/** The campaign with its local launch setups moved to `engine` (`poms demo --engine slurm`). */
+export function onEngine(text: string, engine: Engine): string {
+  let out = text;
+  for (const setup of parseCampaign(text).effective?.launch_setups ?? []) {
+    if (setup.engine !== 'local') continue;
+    const edited = setField(out, ['launch_setups', setup.name, 'engine'], engine);
+    if (edited.ok) out = edited.text;
+  }
+  return out;
 }
 
 async function seedOne(service: CampaignService, text: string, existing: Set<string>) {

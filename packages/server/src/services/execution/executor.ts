@@ -9,6 +9,9 @@
 import {
   jobCounts,
   jobEnvironment,
+  jobResources,
+  type Placement,
+  type SubmitRequest,
   type BatchEngine,
   type Engine,
   type EngineJob,
@@ -247,6 +250,7 @@ export class Executor {
       const result = await engine.submit({
         submission_id: submission.id,
         jobs: jobs.map((j) => this.engineJob(submission, config, j.index)),
+        ...submitContext(submission, config),
       });
       const batchId = `${submission.engine}:${submission.id}`;
       await this.store.submissions.recordBatch(submission.id, batchId, result.engine_ids);
@@ -343,6 +347,36 @@ export function jobEnv(
     POMS_JOB_TOKEN: token,
     POMS_JOB_INDEX: String(index),
     POMS_JOB_COUNT: String(submission.job_count),
+  };
+}
+
+/** What the engine needs besides the jobs: resources, where and as whom, and whose jobs. */
+export function submitContext(
+  submission: SubmissionRecord,
+  config: SubmissionConfig,
+): Pick<SubmitRequest, 'resources' | 'placement' | 'labels'> {
+  const setup = config.launch_setup;
+  const placement: Placement = {};
+  const put = (key: keyof Placement, value: string | undefined) => {
+    if (value !== undefined && value.trim() !== '') placement[key] = value.trim();
+  };
+  // Host and account are launch text: the rendered launch has them substituted.
+  put('host', config.launch?.host);
+  put('account', config.launch?.account);
+  put('partition', setup?.partition);
+  put('qos', setup?.qos);
+  put('batch_account', setup?.batch_account);
+  put('group', setup?.group);
+  put('role', setup?.role);
+  return {
+    resources: jobResources(config.job_type?.resources, setup?.resources),
+    placement,
+    labels: {
+      experiment: submission.experiment,
+      campaign: submission.campaign,
+      campaign_id: submission.campaign_id,
+      stage: submission.stage,
+    },
   };
 }
 
