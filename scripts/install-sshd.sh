@@ -19,10 +19,10 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-install() { apt-get install -y --no-install-recommends openssh-server >/tmp/poms-sshd-install.log 2>&1; }
+install() { apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends openssh-server >/tmp/poms-sshd-install.log 2>&1; }
 # apt-get update only when the package lists lack openssh-server: it is the slow, networked part.
 if ! install; then
-  apt-get update >/tmp/poms-sshd-update.log 2>&1
+  apt-get -o DPkg::Lock::Timeout=300 update >/tmp/poms-sshd-update.log 2>&1
   install
 fi
 test -x /usr/sbin/sshd

@@ -88,6 +88,12 @@ else
   changed=0
 fi
 export SLURM_CONF="$CONF"
+# The machine's default configuration too, as on a cluster's login node: a shell that has no
+# SLURM_CONF (an ssh session to this machine as a launch host) finds the cluster.
+if [[ ! -e /etc/slurm/slurm.conf || "$(readlink /etc/slurm/slurm.conf)" == "$CONF" ]]; then
+  mkdir -p /etc/slurm
+  ln -sfn "$CONF" /etc/slurm/slurm.conf
+fi
 
 # munge: the package made the key; the daemon needs its run folder.
 mkdir -p /run/munge

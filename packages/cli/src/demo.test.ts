@@ -1,7 +1,7 @@
 // `poms demo --json`: the issue's acceptance run — every stage Located, at least one automatic
 // recovery, the ledger balanced, and the physics right (the Z peak where it belongs).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -48,6 +48,22 @@ describe('poms demo', () => {
       second.stages.map((s) => [s.stage, s.submissions, s.files_in, s.files_out]),
       first.stages.map((s) => [s.stage, s.submissions, s.files_in, s.files_out]),
     );
+  });
+
+  // The live Slurm of scripts/slurm-setup.sh; CI requires it (POMS_REQUIRE_SLURM=1).
+  const slurm = process.env.SLURM_CONF !== undefined || process.env.POMS_REQUIRE_SLURM === '1';
+  it('runs the campaign on Slurm with --engine slurm', { skip: !slurm }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'poms-demo-slurm-'));
+    dirs.push(dir);
+    const run = await runPoms('demo', '--json', '--data', dir, '--engine', 'slurm');
+    assert.equal(run.code, 0, run.err + run.out);
+    const summary = JSON.parse(run.out) as DemoSummary;
+    assert.equal(summary.ok, true, summary.problems.join('; '));
+    assert.ok(summary.recoveries >= 1);
+    assert.equal(summary.ledger_balanced, true);
+    assert.ok(Math.abs((summary.result?.peak_gev ?? 0) - 91.19) < 2);
+    // The jobs ran as Slurm array tasks: their folders are under the Slurm engine's root.
+    assert.ok(existsSync(join(dir, 'slurm')), 'the Slurm work folder exists');
   });
 
   it('refuses an engine this machine does not run, and bad numbers', async () => {

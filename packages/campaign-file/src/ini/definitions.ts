@@ -52,7 +52,8 @@ export function readJobTypes(ctx: ImportContext, sections: ParsedSection[]): Map
           break;
         }
         case 'files_per_job':
-        case 'jobs': {
+        case 'jobs':
+        case 'max_running': {
           const text = field.text.trim();
           if (/^[1-9]\d{0,5}$/.test(text) && Number(text) <= 100_000) jt[field.key] = Number(text);
           else

@@ -156,6 +156,7 @@ function writeJobType(w: IniWriter, name: string, jt: JobType): void {
   if (jt.invoke !== undefined) w.text('invoke', jt.invoke);
   if (jt.files_per_job !== undefined) w.text('files_per_job', String(jt.files_per_job));
   if (jt.jobs !== undefined) w.text('jobs', String(jt.jobs));
+  if (jt.max_running !== undefined) w.text('max_running', String(jt.max_running));
   if (jt.parameters !== undefined) w.json('parameters', jt.parameters);
   if (jt.output_patterns !== undefined) {
     w.text('output_file_patterns', commaList(jt.output_patterns, true));

@@ -79,7 +79,7 @@ export const EXTENSION_KEYS = {
     'environment',
     'resources',
   ],
-  job_type: ['description', 'resources'],
+  job_type: ['description', 'max_running', 'resources'],
 } as const;
 
 /**

@@ -67,6 +67,8 @@ export interface EffectiveJobType {
   invoke: InvokeMode;
   files_per_job: number;
   jobs: number;
+  /** Jobs of one submission running at once; undefined: no limit. */
+  max_running: number | undefined;
   parameters: ParamList;
   output_patterns: string[];
   recovery: Required<RecoveryStep>[];
@@ -194,6 +196,7 @@ export function effectiveJobType(name: string, jobType: JobType): EffectiveJobTy
     invoke: jobType.invoke ?? 'per_file',
     files_per_job: jobType.files_per_job ?? 1,
     jobs: jobType.jobs ?? 1,
+    max_running: jobType.max_running,
     parameters: jobType.parameters ?? [],
     output_patterns: jobType.output_patterns ?? [ALL_FILES_PATTERN],
     recovery: (jobType.recovery ?? []).map((step) => ({

@@ -100,6 +100,8 @@ export const JobType = z.strictObject({
   files_per_job: z.int().min(1).max(100_000).optional(),
   /** Jobs of a launch that has no input files, such as a generator's (default 1). */
   jobs: z.int().min(1).max(100_000).optional(),
+  /** At most this many jobs of one submission run at once (Slurm's array `%N`); default no limit. */
+  max_running: z.int().min(1).max(100_000).optional(),
   parameters: ParamList.optional(),
   output_patterns: z.array(z.string().min(1)).optional(),
   recovery: z.array(RecoveryStep).optional(),
@@ -301,6 +303,7 @@ export const JOB_TYPE_KEY_ORDER = [
   'invoke',
   'files_per_job',
   'jobs',
+  'max_running',
   'parameters',
   'output_patterns',
   'recovery',

@@ -250,6 +250,9 @@ export class Executor {
       const result = await engine.submit({
         submission_id: submission.id,
         jobs: jobs.map((j) => this.engineJob(submission, config, j.index)),
+        ...(config.job_type?.max_running === undefined
+          ? {}
+          : { throttle: config.job_type.max_running }),
         ...submitContext(submission, config),
       });
       const batchId = `${submission.engine}:${submission.id}`;
