@@ -147,21 +147,29 @@ export class Executor {
     );
   }
 
-  /** Asks each engine about its live jobs in one call; returns submissions whose jobs changed. */
+  /**
+   * Asks each engine about its live jobs in one call, the engines at the same time (a cluster
+   * whose controller is slow to answer does not hold up the others); returns submissions whose
+   * jobs changed.
+   */
   private async poll(): Promise<string[]> {
     const active = await this.store.submissions.activeJobs(POLL_BATCH);
+    const groups = [...groupBy(active, (j) => j.engine)];
+    const polled = await Promise.all(
+      groups.map(async ([engineName, jobs]) => {
+        const engine = this.engineOf(engineName);
+        if (!engine) return { jobs, reports: [] };
+        try {
+          return { jobs, reports: await engine.poll(jobs.map((j) => j.engine_id)) };
+        } catch (error) {
+          // An engine that does not answer leaves its jobs as they are: never failed for it.
+          this.options.log(`poll of ${engineName} failed: ${describe(error)}`);
+          return { jobs, reports: [] };
+        }
+      }),
+    );
     const updates = [];
-    for (const [engineName, jobs] of groupBy(active, (j) => j.engine)) {
-      const engine = this.engineOf(engineName);
-      if (!engine) continue;
-      let reports: JobReport[];
-      try {
-        reports = await engine.poll(jobs.map((j) => j.engine_id));
-      } catch (error) {
-        // An engine that does not answer leaves its jobs as they are: never failed for it.
-        this.options.log(`poll of ${engineName} failed: ${describe(error)}`);
-        continue;
-      }
+    for (const { jobs, reports } of polled) {
       for (const [i, report] of reports.entries()) {
         const job = jobs[i];
         if (job === undefined || !changedState(job, report)) continue;
