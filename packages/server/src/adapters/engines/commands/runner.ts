@@ -97,9 +97,13 @@ export function spawnCollect(
     };
     child.stdout.on('data', collect(out));
     child.stderr.on('data', collect(err));
-    child.on('error', (error) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new CommandError(`${program}: ${error.message}`));
+      const why =
+        error.code === 'ENOENT'
+          ? 'not found on this machine (is it installed and on the PATH?)'
+          : error.message;
+      reject(new CommandError(`${program}: ${why}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -55,8 +55,21 @@ export function parseSqueue(text: string): SlurmRecord[] {
   return out;
 }
 
-/** `scontrol show job -o`: one line of `Key=Value` words per task. */
+/** `scontrol show job -o`: one line of `Key=Value` words per task, epoch times. */
 export function parseScontrol(text: string): SlurmRecord[] {
+  return keyValueRecords(text, epoch);
+}
+
+/**
+ * The jobcomp/filetxt log: one line per finished job, kept after squeue forgets it. Its times are
+ * the controller's local ISO times, read here in this process's time zone.
+ */
+export function parseJobcomp(text: string): SlurmRecord[] {
+  return keyValueRecords(text, localIso);
+}
+
+/** Lines of `Key=Value` words (scontrol -o, jobcomp), one task each. */
+function keyValueRecords(text: string, time: (text: string) => string | undefined): SlurmRecord[] {
   const out: SlurmRecord[] = [];
   for (const line of lines(text)) {
     const field = (key: string) => new RegExp(`(?:^|\\s)${key}=(\\S*)`).exec(line)?.[1];
@@ -65,40 +78,15 @@ export function parseScontrol(text: string): SlurmRecord[] {
     if (job === undefined || !/^\d+$/.test(job)) continue;
     // A pending array's line stands for many tasks (`ArrayTaskId=4-9%2`): squeue -r has them.
     if (task !== undefined && !/^\d+$/.test(task)) continue;
-    const state = field('JobState') ?? '';
     out.push({
       ref: task === undefined ? job : `${job}_${task}`,
-      state,
+      state: field('JobState') ?? '',
       ...optional('reason', blankNull(field('Reason') ?? '').replace(/^None$/, '')),
       ...exitCode(field('ExitCode')),
       ...optional('node', blankNull(field('NodeList') ?? '')),
-      ...optional('started_at', epoch(field('StartTime') ?? '')),
-      ...optional('ended_at', epoch(field('EndTime') ?? '')),
+      ...optional('started_at', time(field('StartTime') ?? '')),
+      ...optional('ended_at', time(field('EndTime') ?? '')),
       ...optional('wall_s', duration(field('RunTime') ?? '')),
-    });
-  }
-  return out;
-}
-
-/**
- * The jobcomp/filetxt log: one line per finished job, kept after squeue forgets it. Its times are
- * the controller's local ISO times, read here in this process's time zone.
- */
-export function parseJobcomp(text: string): SlurmRecord[] {
-  const out: SlurmRecord[] = [];
-  for (const line of lines(text)) {
-    const field = (key: string) => new RegExp(`(?:^|\\s)${key}=(\\S*)`).exec(line)?.[1];
-    const job = field('ArrayJobId') ?? field('JobId');
-    const task = field('ArrayTaskId');
-    if (job === undefined || !/^\d+$/.test(job)) continue;
-    const validTask = task !== undefined && /^\d+$/.test(task) ? task : undefined;
-    out.push({
-      ref: validTask === undefined ? (field('JobId') ?? job) : `${job}_${validTask}`,
-      state: field('JobState') ?? '',
-      ...exitCode(field('ExitCode')),
-      ...optional('node', blankNull(field('NodeList') ?? '')),
-      ...optional('started_at', localIso(field('StartTime') ?? '')),
-      ...optional('ended_at', localIso(field('EndTime') ?? '')),
     });
   }
   return out;
