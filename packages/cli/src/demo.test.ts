@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import type { Provenance } from '@poms/core';
 import { after, describe, it } from 'node:test';
 import { runPoms } from './cli-testing.ts';
 import type { DemoSummary } from './demo-summary.ts';
@@ -40,6 +41,30 @@ describe('poms demo', () => {
     assert.ok(simulate && simulate.failed_jobs > 0 && simulate.consumed === simulate.files_in);
     const peak = first.result?.peak_gev ?? 0;
     assert.ok(Math.abs(peak - 91.19) < 2, `Z peak at ${peak} GeV`);
+
+    // The histogram walked back to the generator jobs and the campaign revision behind them.
+    const histogram = basename(first.result?.histogram ?? '');
+    const walked = await runPoms(
+      'files',
+      'provenance',
+      histogram,
+      '--json',
+      '--data',
+      first.data_dir,
+    );
+    assert.equal(walked.code, 0, walked.err);
+    const provenance = JSON.parse(walked.out) as Provenance;
+    const stagesSeen = new Set(provenance.nodes.map((n) => n.produced_by?.stage));
+    for (const stage of ['analyse', 'reconstruct', 'simulate', 'generate']) {
+      assert.ok(stagesSeen.has(stage), `${stage} in the provenance of ${histogram}`);
+    }
+    const generator = provenance.nodes.find((n) => n.produced_by?.stage === 'generate');
+    assert.equal(generator?.produced_by?.campaign, 'toy_z_chain');
+    assert.equal(generator?.produced_by?.campaign_revision, 1);
+    assert.ok(Number.isInteger(generator?.produced_by?.job_index));
+    assert.ok(provenance.edges.length >= provenance.nodes.length - 1);
+    const text = await runPoms('files', 'provenance', histogram, '--data', first.data_dir);
+    assert.match(text.out, /← gen_\S+ {2}\(toy_z_chain@r1 generate, sub_\S+ job \d+\)/);
 
     const second = await demo();
     assert.equal(second.ok, true, second.problems.join('; '));

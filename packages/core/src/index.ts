@@ -20,3 +20,4 @@ export * from './submission/index.ts';
 export * from './launch/index.ts';
 export * from './engine/index.ts';
 export * from './schedule/index.ts';
+export * from './data/index.ts';

@@ -4,6 +4,7 @@ import type { Query } from '@poms/core';
 import type { Store } from '@poms/server';
 import { loadQueryParser, loadServer } from '../lazy.ts';
 import { readDeclarations } from '../declared-files.ts';
+import { provenanceLines } from '../provenance-lines.ts';
 import { EXIT_OK, EXIT_PROBLEMS, UsageError, printJson, type Io } from '../output.ts';
 
 interface StoreOptions {
@@ -147,6 +148,33 @@ export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void
           if (file.parents.length > 0) io.out(`  parents: ${file.parents.join(', ')}`);
           if (file.children.length > 0) io.out(`  children: ${file.children.join(', ')}`);
           for (const r of file.replicas) io.out(`  replica ${r.location}: ${r.path}`);
+          return EXIT_OK;
+        }),
+      ),
+    );
+
+  storeOptions(files.command('provenance'))
+    .description(
+      'the files a file was made from (or, with --descendants, made into), to any depth, with the campaign revision, stage and job that produced each',
+    )
+    .argument('<name>')
+    .option('--descendants', 'walk to the files made from it, not those it was made from')
+    .option('--depth <n>', 'at most this many steps (1–1000)')
+    .action((name: string, opts: StoreOptions & { descendants?: boolean; depth?: string }) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          const depth = opts.depth === undefined ? undefined : Number(opts.depth);
+          if (depth !== undefined && (!Number.isInteger(depth) || depth < 1 || depth > 1000)) {
+            throw new UsageError(
+              `--depth must be a whole number from 1 to 1000, not '${opts.depth}'`,
+            );
+          }
+          const walked = await store.catalog.provenance(opts.experiment, name, {
+            direction: opts.descendants ? 'descendants' : 'ancestors',
+            depth,
+          });
+          if (opts.json) printJson(io, walked);
+          else for (const line of provenanceLines(walked)) io.out(line);
           return EXIT_OK;
         }),
       ),

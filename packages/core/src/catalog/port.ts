@@ -131,6 +131,59 @@ export interface DatasetPage {
   total: number;
 }
 
+/** Which way a provenance walk goes: to the files a file was made from, or made into. */
+export type ProvenanceDirection = 'ancestors' | 'descendants';
+
+/** The submission whose job declared a file as its output: what made it, from which revision. */
+export interface ProducedBy {
+  submission_id: string;
+  job_index: number;
+  campaign: string;
+  campaign_id: string;
+  campaign_revision: number;
+  stage: string;
+}
+
+export interface ProvenanceNode {
+  name: string;
+  /** Steps from the file asked about (0 is that file). */
+  depth: number;
+  produced_by: ProducedBy | null;
+}
+
+export interface Provenance {
+  file: string;
+  direction: ProvenanceDirection;
+  /** Nearest first, then by name; the file itself first. */
+  nodes: ProvenanceNode[];
+  /** Parentage links among the nodes. */
+  edges: { parent: string; child: string }[];
+  /** True when the walk stopped at `depth` or `limit` with more to find. */
+  truncated: boolean;
+}
+
+export interface ProvenanceOptions {
+  direction: ProvenanceDirection;
+  /** Steps to walk; default (and at most) 1000: any depth a real chain has. */
+  depth?: number | undefined;
+  /** Files to return at most, default 10 000. */
+  limit?: number | undefined;
+}
+
+/** What produced files: one campaign (or one of its revisions, stages or submissions). */
+export interface ProducedFilter {
+  campaign_id: string;
+  revision?: number | undefined;
+  stage?: string | undefined;
+  submission_id?: string | undefined;
+}
+
+export interface ProducedFile {
+  name: string;
+  produced_by: ProducedBy;
+  located: boolean;
+}
+
 export interface Catalog {
   /** Declares files in bulk, atomically: all or nothing. Idempotent for identical declarations. */
   declareFiles(experiment: string, files: readonly DeclaredFile[]): Promise<DeclareResult>;
@@ -172,4 +225,15 @@ export interface Catalog {
    * snapshots go, so their files count as not delivered again, and the cursor is restored.
    */
   rewindSplit(experiment: string, owner: string, toSeq: number): Promise<SplitStateRecord>;
+  /**
+   * The ancestors or descendants of a file to any depth, each with the submission that produced
+   * it (campaign, revision, stage, job), and the parentage links among them.
+   */
+  provenance(experiment: string, name: string, options: ProvenanceOptions): Promise<Provenance>;
+  /** The files a campaign (revision, stage, submission) produced, by name, a page at a time. */
+  producedFiles(
+    experiment: string,
+    filter: ProducedFilter,
+    page?: { limit?: number; offset?: number },
+  ): Promise<{ items: ProducedFile[]; total: number }>;
 }

@@ -1099,6 +1099,94 @@ export function describeCatalogConformance(name: string, openFresh: OpenFreshSto
       });
     });
 
+    describe('provenance', () => {
+      // raw1, raw2 → reco (fan-in) → ana1, ana2 (fan-out); ana1 → summary.
+      const chain: DeclaredFile[] = [
+        { name: 'p_raw1', metadata: { data_tier: 'raw' } },
+        { name: 'p_raw2', metadata: { data_tier: 'raw' } },
+        { name: 'p_reco', parents: ['p_raw1', 'p_raw2'] },
+        { name: 'p_ana1', parents: ['p_reco'] },
+        { name: 'p_ana2', parents: ['p_reco'] },
+        { name: 'p_summary', parents: ['p_ana1'] },
+      ];
+      const walk = (
+        catalog: Catalog,
+        name: string,
+        direction: 'ancestors' | 'descendants',
+        depth?: number,
+      ) => catalog.provenance(EXP, name, { direction, ...(depth === undefined ? {} : { depth }) });
+
+      it('walks ancestors and descendants to any depth, nearest first, with their links', () =>
+        use(async (catalog) => {
+          await catalog.declareFiles(EXP, chain);
+          const up = await walk(catalog, 'p_summary', 'ancestors');
+          assert.deepEqual(
+            up.nodes.map((n) => [n.name, n.depth]),
+            [
+              ['p_summary', 0],
+              ['p_ana1', 1],
+              ['p_reco', 2],
+              ['p_raw1', 3],
+              ['p_raw2', 3],
+            ],
+          );
+          assert.equal(up.truncated, false);
+          assert.deepEqual(up.edges.map((e) => `${e.parent}>${e.child}`).sort(), [
+            'p_ana1>p_summary',
+            'p_raw1>p_reco',
+            'p_raw2>p_reco',
+            'p_reco>p_ana1',
+          ]);
+          assert.ok(
+            up.nodes.every((n) => n.produced_by === null),
+            'declared by hand, not made',
+          );
+          const down = await walk(catalog, 'p_raw1', 'descendants');
+          assert.deepEqual(
+            down.nodes.map((n) => n.name),
+            ['p_raw1', 'p_reco', 'p_ana1', 'p_ana2', 'p_summary'],
+          );
+        }));
+
+      it('stops at a depth and says there was more', () =>
+        use(async (catalog) => {
+          await catalog.declareFiles(EXP, chain);
+          const near = await walk(catalog, 'p_summary', 'ancestors', 2);
+          assert.deepEqual(
+            near.nodes.map((n) => n.name),
+            ['p_summary', 'p_ana1', 'p_reco'],
+          );
+          assert.equal(near.truncated, true);
+          assert.equal((await walk(catalog, 'p_summary', 'ancestors', 3)).truncated, false);
+          const few = await catalog.provenance(EXP, 'p_raw1', {
+            direction: 'descendants',
+            limit: 2,
+          });
+          assert.equal(few.nodes.length, 2);
+          assert.equal(few.truncated, true);
+          await assert.rejects(walk(catalog, 'p_raw1', 'ancestors', 0), InvalidArgumentError);
+          await notFound(walk(catalog, 'nope', 'ancestors'), 'nope');
+        }));
+
+      it('ends on parentage that loops (a parent added to an existing file)', () =>
+        use(async (catalog) => {
+          await catalog.declareFiles(EXP, chain);
+          // p_raw1 declared again with a parent of its own descendants: a loop.
+          await catalog.declareFiles(EXP, [
+            { name: 'p_raw1', metadata: { data_tier: 'raw' }, parents: ['p_summary'] },
+          ]);
+          const up = await walk(catalog, 'p_reco', 'ancestors', 50);
+          assert.deepEqual(up.nodes.map((n) => n.name).sort(), [
+            'p_ana1',
+            'p_raw1',
+            'p_raw2',
+            'p_reco',
+            'p_summary',
+          ]);
+          assert.equal(up.nodes.find((n) => n.name === 'p_reco')?.depth, 0);
+        }));
+    });
+
     it('keeps experiments apart', () =>
       use(async (catalog, store) => {
         await store.experiments.create({ name: 'nova', display_name: 'NOvA' });

@@ -21,16 +21,27 @@ import {
   type Query,
   type QueryPage,
   type NewSplitSlice,
+  type ProducedFile,
+  type ProducedFilter,
+  type Provenance,
+  type ProvenanceOptions,
   type SnapshotRecord,
   type SplitSliceRecord,
   type SplitStateRecord,
 } from '@poms/core';
 import { InvalidArgumentError } from '../../ports/errors.ts';
-import type { Database, DatasetsTable, SnapshotsTable, SqlDialect } from '../storage/schema.ts';
+import type {
+  Database,
+  DatasetsTable,
+  FileRowId,
+  SnapshotsTable,
+  SqlDialect,
+} from '../storage/schema.ts';
 import * as check from '../storage/repositories/validate.ts';
 import { isUniqueViolation } from '../storage/repositories/dialect.ts';
 import { inTransaction } from '../storage/repositories/transaction.ts';
 import { declareAll } from './declare.ts';
+import { producedFiles, walkProvenance } from './provenance.ts';
 import { notFound } from './errors.ts';
 import { isStorableText } from './metadata.ts';
 import { parseQueryText } from './query-text.ts';
@@ -113,6 +124,37 @@ export class KyselyCatalog implements Catalog {
     );
     if (this.#dialect === 'sqlite' && result.created > 0) await refreshSqliteStatistics(this.#db);
     return result;
+  }
+
+  async provenance(
+    experiment: string,
+    name: string,
+    options: ProvenanceOptions,
+  ): Promise<Provenance> {
+    const root = await this.#fileRow(experiment, name);
+    return walkProvenance(this.#db, experiment, root, options);
+  }
+
+  async producedFiles(
+    experiment: string,
+    filter: ProducedFilter,
+    page?: { limit?: number; offset?: number },
+  ): Promise<{ items: ProducedFile[]; total: number }> {
+    await this.#requireExperiment(experiment);
+    return producedFiles(this.#db, experiment, filter, page);
+  }
+
+  async #fileRow(experiment: string, name: string): Promise<{ id: FileRowId; name: string }> {
+    await this.#requireExperiment(experiment);
+    if (typeof name !== 'string' || !isStorableText(name)) throw notFound('file', String(name));
+    const row = await this.#db
+      .selectFrom('files')
+      .select(['id', 'name'])
+      .where('experiment', '=', experiment)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (row === undefined) throw notFound('file', name);
+    return row;
   }
 
   async getFile(experiment: string, name: string): Promise<FileDetails> {

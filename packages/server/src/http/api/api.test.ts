@@ -410,18 +410,24 @@ stages:
       token: bobToken,
     });
     assert.deepEqual(
-      (up.body.files as { name: string }[]).map((f) => f.name),
-      ['pv_raw', 'pv_reco'],
+      (up.body.nodes as { name: string; depth: number }[]).map((f) => [f.name, f.depth]),
+      [
+        ['pv_ana', 0],
+        ['pv_reco', 1],
+        ['pv_raw', 2],
+      ],
     );
+    assert.equal(up.body.truncated, false);
     const down = await call(
       'GET',
       '/experiments/demo/files/pv_raw/provenance?direction=descendants&depth=1',
       { token: bobToken },
     );
     assert.deepEqual(
-      (down.body.files as { name: string }[]).map((f) => f.name),
-      ['pv_reco'],
+      (down.body.nodes as { name: string }[]).map((f) => f.name),
+      ['pv_raw', 'pv_reco'],
     );
+    assert.equal(down.body.truncated, true, 'pv_ana lies beyond depth 1');
   });
 
   it('filters campaigns by tag and keeps watch lists', async () => {

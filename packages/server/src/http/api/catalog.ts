@@ -25,6 +25,24 @@ const FileDetails = FileRecord.extend({
   children: z.array(z.string()),
   replicas: z.array(z.object({ location: z.string(), path: z.string() })),
 });
+const ProducedBy = z.object({
+  submission_id: z.string(),
+  job_index: z.number().int(),
+  campaign: z.string(),
+  campaign_id: z.string(),
+  campaign_revision: z.number().int(),
+  stage: z.string(),
+});
+const Provenance = z.object({
+  file: z.string(),
+  direction: z.enum(['ancestors', 'descendants']),
+  nodes: z.array(
+    z.object({ name: z.string(), depth: z.number().int(), produced_by: ProducedBy.nullable() }),
+  ),
+  edges: z.array(z.object({ parent: z.string(), child: z.string() })),
+  truncated: z.boolean(),
+});
+const ProducedFile = z.object({ name: z.string(), located: z.boolean(), produced_by: ProducedBy });
 const Dataset = z.object({ name: z.string(), query: z.string(), created_at: time });
 const CountedDataset = Dataset.extend({ file_count: z.number().int() });
 const Snapshot = z.object({
@@ -88,22 +106,51 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
     method: 'GET',
     url: '/experiments/:experiment/files/:name/provenance',
     tag: 'catalog',
-    summary: 'Ancestors or descendants of a file, to any depth (default 100 generations)',
+    summary:
+      'Ancestors or descendants of a file to any depth, each with the submission (campaign revision, stage, job) that produced it',
     params: ExperimentParams.extend({ name: z.string().min(1).max(255) }),
     query: z.strictObject({
       direction: z.enum(['ancestors', 'descendants']),
       depth: queryInt(1, 1000).optional(),
-      limit: queryInt(1, 1000).optional(),
-      after: z.string().max(255).optional(),
+      limit: queryInt(1, 10_000).optional(),
     }),
-    response: QueryPage,
+    response: Provenance,
     handler: ({ params, query, request }) =>
       ops.provenance(callerOf(request), params.experiment, params.name, {
         direction: query.direction,
-        depth: query.depth ?? 100,
-        ...(query.limit === undefined ? {} : { limit: query.limit }),
-        ...(query.after === undefined ? {} : { after: query.after }),
+        depth: query.depth,
+        limit: query.limit,
       }),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/campaigns/:campaign/outputs',
+    tag: 'catalog',
+    summary:
+      'The files a campaign produced: of one revision, stage or submission when asked, by name, paged',
+    params: ExperimentParams.extend({ campaign: z.string().min(1).max(200) }),
+    query: PageQuery.extend({
+      revision: queryInt(1, 1_000_000).optional(),
+      stage: z.string().min(1).max(200).optional(),
+      submission: z.string().min(1).max(200).optional(),
+    }),
+    response: offsetPage(ProducedFile),
+    handler: ({ params, query, request }) =>
+      ops.produced(
+        callerOf(request),
+        params.experiment,
+        params.campaign,
+        {
+          ...(query.revision === undefined ? {} : { revision: query.revision }),
+          ...(query.stage === undefined ? {} : { stage: query.stage }),
+          ...(query.submission === undefined ? {} : { submission_id: query.submission }),
+        },
+        {
+          ...(query.limit === undefined ? {} : { limit: query.limit }),
+          ...(query.offset === undefined ? {} : { offset: query.offset }),
+        },
+      ),
   });
 
   routes.add(app, {

@@ -115,6 +115,38 @@ export function describeExecutionScenarios(name: string, open: () => Promise<Har
       assert.equal(file.parents.length, 3);
       assert.equal(file.metadata['poms.stage'], 'merge');
       assert.match(file.checksum ?? '', /^adler32:[0-9a-f]{8}$/);
+      // Provenance: the merged file back to the generator's jobs and the campaign revision.
+      const walked = await h.server.store.catalog.provenance(EXPERIMENT, file.name, {
+        direction: 'ancestors',
+      });
+      const producers = walked.nodes.map((n) => n.produced_by);
+      assert.deepEqual([...new Set(producers.map((p) => p?.stage))].sort(), [
+        'make',
+        'merge',
+        'work',
+      ]);
+      assert.ok(producers.every((p) => p?.campaign === 'chain' && p.campaign_revision === 1));
+      assert.deepEqual(
+        walked.nodes
+          .filter((n) => n.produced_by?.stage === 'make')
+          .map((n) => n.produced_by?.job_index)
+          .sort(),
+        [0, 1, 2],
+      );
+      // And forwards: what the campaign's revision 1 produced, per stage.
+      const record = await h.server.store.campaigns.get(EXPERIMENT, 'chain');
+      const produced = await h.server.store.catalog.producedFiles(EXPERIMENT, {
+        campaign_id: record.id,
+        revision: 1,
+        stage: 'make',
+      });
+      assert.equal(produced.total, 3);
+      assert.ok(produced.items.every((p) => p.located && p.produced_by.submission_id === make.id));
+      const none = await h.server.store.catalog.producedFiles(EXPERIMENT, {
+        campaign_id: record.id,
+        revision: 2,
+      });
+      assert.equal(none.total, 0);
       // History: New → Idle → (Running) → Completed → Located, never backwards.
       const history = (await h.server.store.submissions.history(first.id)).map((e) => e.status);
       assert.equal(history[0], 'New');

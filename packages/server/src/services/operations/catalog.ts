@@ -8,6 +8,10 @@ import type {
   DeclareResult,
   DeclaredFile,
   FileDetails,
+  ProducedFile,
+  ProducedFilter,
+  Provenance,
+  ProvenanceOptions,
   Query,
   QueryPage,
   SnapshotRecord,
@@ -91,38 +95,33 @@ export class CatalogOperations {
 
   /**
    * Provenance: the files a file was made from (ancestors) or that were made from it
-   * (descendants), to `depth` generations, a page at a time.
+   * (descendants), to any depth, each with the submission (campaign revision, stage, job) that
+   * produced it, and the parentage links among them.
    */
   async provenance(
     caller: Caller,
     experiment: string,
     name: string,
-    input: {
-      direction: 'ancestors' | 'descendants';
-      depth: number;
-      limit?: number;
-      after?: string;
-    },
-  ): Promise<QueryPage> {
+    options: ProvenanceOptions,
+  ): Promise<Provenance> {
     this.access.check(caller, 'view', { experiment });
-    await this.store.catalog.getFile(experiment, name);
-    const self: Query = {
-      type: 'compare',
-      field: 'file_name',
-      op: '=',
-      value: { kind: 'string', value: name },
-    };
-    return this.store.catalog.queryFiles(
+    return this.store.catalog.provenance(experiment, name, options);
+  }
+
+  /** The files a campaign produced, optionally of one revision, stage or submission. */
+  async produced(
+    caller: Caller,
+    experiment: string,
+    campaign: string,
+    filter: Omit<ProducedFilter, 'campaign_id'>,
+    page: { limit?: number; offset?: number },
+  ): Promise<{ items: ProducedFile[]; total: number }> {
+    this.access.check(caller, 'view', { experiment });
+    const record = await this.store.campaigns.get(experiment, campaign);
+    return this.store.catalog.producedFiles(
       experiment,
-      {
-        type: input.direction === 'ancestors' ? 'parents' : 'children',
-        depth: input.depth,
-        of: self,
-      },
-      {
-        ...(input.limit === undefined ? {} : { limit: input.limit }),
-        ...(input.after === undefined ? {} : { after: input.after }),
-      },
+      { ...filter, campaign_id: record.id },
+      page,
     );
   }
 
