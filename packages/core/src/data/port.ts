@@ -78,7 +78,8 @@ export const RULE_STATES = [
 export type RuleState = (typeof RULE_STATES)[number];
 
 export interface RuleRequest {
-  dids: Did[];
+  /** Rucio makes one rule per DID: a rule on many files is made on a dataset holding them. */
+  did: Did;
   copies: number;
   /** Where the copies go: an RSE name or an RSE expression (`tier=1&type=TAPE`). */
   rse_expression: string;

@@ -156,7 +156,7 @@ describe('Rucio requests', () => {
   it('makes a rule owned by the account and answers its id', async () => {
     const server = await serve({ 'POST /rules/': answer(201, 'rule-created.json') });
     const id = await client(server).addRule({
-      dids: [DATASET],
+      did: DATASET,
       copies: 1,
       rse_expression: 'FNAL_DCACHE_TAPE',
       lifetime: 3600,
@@ -178,19 +178,6 @@ describe('Rucio requests', () => {
       comment: 'POMS stage reco',
       activity: 'Production Output',
     });
-  });
-
-  it('refuses a rule on several DIDs before sending anything', async () => {
-    const server = await serve({});
-    await assert.rejects(
-      client(server).addRule({
-        dids: [DATASET, { scope: 'dune', name: 'other' }],
-        copies: 1,
-        rse_expression: 'CERN_EOS',
-      }),
-      RangeError,
-    );
-    assert.equal(server.requests.length, 0);
   });
 
   it('reads rule states and maps them to completion', async () => {
@@ -419,7 +406,7 @@ describe('Rucio "already exists" answers', () => {
       'GET /dids/dune/poms-run42-reco/rules': answer(200, 'did-rules.jsonl'),
     });
     const id = await client(server).addRule({
-      dids: [DATASET],
+      did: DATASET,
       copies: 1,
       rse_expression: 'FNAL_DCACHE_TAPE',
     });
@@ -435,7 +422,7 @@ describe('Rucio "already exists" answers', () => {
       'GET /dids/dune/poms-run42-reco/rules': answer(200, 'did-rules.jsonl'),
     });
     const error = await failure(
-      client(server).addRule({ dids: [DATASET], copies: 2, rse_expression: 'FNAL_DCACHE_TAPE' }),
+      client(server).addRule({ did: DATASET, copies: 2, rse_expression: 'FNAL_DCACHE_TAPE' }),
     );
     assert.equal(error.exceptionClass, 'DuplicateRule');
     assert.equal(error.status, 409);

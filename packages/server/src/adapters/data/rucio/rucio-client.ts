@@ -107,12 +107,7 @@ export class RucioClient implements ReplicaManager {
   }
 
   async addRule(rule: RuleRequest): Promise<string> {
-    const [did, ...others] = rule.dids;
-    if (did === undefined || others.length > 0) {
-      // Rucio makes one rule per DID and the port answers one id: a rule on several files is made
-      // on a dataset holding them.
-      throw new RangeError(`addRule takes exactly one DID (a dataset), got ${rule.dids.length}`);
-    }
+    const { did } = rule;
     const call: RucioCall = {
       operation: 'addRule',
       subject: didText(did),
