@@ -127,6 +127,7 @@ function writeStageFields(
   }
   if (stage.active !== undefined) w.text('state', stage.active ? 'Active' : 'Inactive');
   if (stage.wait !== undefined) w.text('wait', stage.wait);
+  if ('keep_up' in stage && stage.keep_up !== undefined) w.json('keep_up', stage.keep_up);
   if ('description' in stage && stage.description !== undefined) {
     w.text('description', stage.description);
   }

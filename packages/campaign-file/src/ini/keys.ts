@@ -67,7 +67,7 @@ export const DEFINITION_KEY_TARGETS: Readonly<Record<string, string>> = {
 export const EXTENSION_KEYS = {
   campaign: ['description', 'tags'],
   campaign_defaults: ['wait'],
-  campaign_stage: ['description', 'wait'],
+  campaign_stage: ['description', 'wait', 'keep_up'],
   login_setup: [
     'description',
     'engine',

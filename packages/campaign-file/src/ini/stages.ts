@@ -25,7 +25,7 @@ import {
   type ParsedSection,
   type ImportContext,
 } from './context.ts';
-import { readState, readBoolean, readParams, readPatterns } from './values.ts';
+import { readState, readBoolean, readKeepUp, readParams, readPatterns } from './values.ts';
 
 export function readStageFields(
   ctx: ImportContext,
@@ -122,6 +122,10 @@ export function readStageFields(
       }
       case 'description':
         if (kind === 'stage') stage.description = field.text;
+        else ctx.unknownKey(parsed, field, entityPath);
+        break;
+      case 'keep_up':
+        if (kind === 'stage') stage.keep_up = readKeepUp(ctx, field);
         else ctx.unknownKey(parsed, field, entityPath);
         break;
       default:
@@ -382,8 +386,8 @@ export function knownStage(
 }
 
 const INHERITABLE_KEYS = STAGE_KEY_ORDER.filter(
-  (k): k is Exclude<(typeof STAGE_KEY_ORDER)[number], 'description' | 'needs'> =>
-    k !== 'description' && k !== 'needs',
+  (k): k is Exclude<(typeof STAGE_KEY_ORDER)[number], 'description' | 'needs' | 'keep_up'> =>
+    k !== 'description' && k !== 'needs' && k !== 'keep_up',
 );
 
 /**

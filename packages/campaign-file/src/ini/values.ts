@@ -1,6 +1,6 @@
 // Readers of single values: booleans, states, [key, value] lists, pattern lists, JSON lists
 // and resources, each reporting what it cannot read at the value's own line and column.
-import { Resources, type JobType, type ParamList } from '@poms/core';
+import { KeepUp, Resources, type JobType, type ParamList } from '@poms/core';
 import { jsonValue, parseJson, type JsonNode } from './json.ts';
 import {
   isUnset,
@@ -114,6 +114,18 @@ export function readStringList(
     else ctx.badValue(field, `${what} holds non-empty strings`, ctx.atNode(field, item));
   }
   return out.length > 0 ? out : undefined;
+}
+
+/** `keep_up = {"files": 100, "after": "1h"}` (a POMS-TS extension key of a stage). */
+export function readKeepUp(ctx: ImportContext, field: Field): KeepUp | undefined {
+  const node = ctx.json(field);
+  if (!node) return undefined;
+  const checked = KeepUp.safeParse(jsonValue(node));
+  if (checked.success) return checked.data;
+  return ctx.badValue(
+    field,
+    `keep_up: ${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
+  );
 }
 
 export function readResources(ctx: ImportContext, field: Field): JobType['resources'] {

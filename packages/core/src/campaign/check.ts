@@ -228,6 +228,7 @@ function checkSplits(spec: CampaignSpec, out: CampaignIssue[]): void {
     const testSplit = check(stage.test_split, ['stages', name, 'test_split']);
     checkTestSplit(spec, name, split, testSplit, out);
     const effectiveSplit = split ?? (stage.split === undefined ? defaultsSplit(spec) : undefined);
+    checkKeepUp(spec, name, stage.split === undefined || split ? effectiveSplit : undefined, out);
     if (!effectiveSplit) continue;
     const shape = splitNeedsListInput(effectiveSplit);
     const input = stage.input ?? spec.defaults?.input;
@@ -261,6 +262,45 @@ function checkSplits(spec: CampaignSpec, out: CampaignIssue[]): void {
         ),
       );
     }
+  }
+}
+
+/**
+ * Keep-up launches come by themselves as the dataset grows: only a draining split, which hands out
+ * files no earlier slice had, keeps them from delivering a file twice. `split` is undefined when
+ * the stage states none (then `none`), or when its split does not parse (reported elsewhere).
+ */
+function checkKeepUp(
+  spec: CampaignSpec,
+  name: string,
+  split: SplitSpec | undefined,
+  out: CampaignIssue[],
+): void {
+  const stage = spec.stages[name];
+  if (stage?.keep_up === undefined) return;
+  const type = stage.type ?? spec.defaults?.type;
+  if (type === 'generator' || type === 'approval') {
+    out.push(
+      issue(
+        'campaign.keep-up',
+        `stage '${name}' is a${type === 'approval' ? 'n' : ''} ${type} stage: keep_up follows a growing input dataset, which it has none of`,
+        ['stages', name, 'keep_up'],
+        { at_key: true },
+      ),
+    );
+    return;
+  }
+  const unparsed = stage.split !== undefined && split === undefined;
+  if (unparsed) return;
+  if (split === undefined || (split.type !== 'draining' && split.type !== 'drainingn')) {
+    out.push(
+      issue(
+        'campaign.keep-up',
+        `stage '${name}' keeps up with its dataset, so its split must hand out only new files: use drainingn(n) or draining, not ${split === undefined ? 'none' : `'${split.type}'`}`,
+        stage.split === undefined ? ['stages', name, 'keep_up'] : ['stages', name, 'split'],
+        { at_key: stage.split === undefined },
+      ),
+    );
   }
 }
 

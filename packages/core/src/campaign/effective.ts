@@ -21,6 +21,7 @@ import {
   type StageInput,
   type StageType,
 } from './model.ts';
+import { durationSeconds } from './units.ts';
 
 export const DEFAULT_COMPLETION_PCT = 95;
 export const DEFAULT_COMPLETION_TYPE: CompletionType = 'located';
@@ -58,6 +59,8 @@ export interface EffectiveStage {
   clear_schedule_when_exhausted: boolean;
   wait: FanIn;
   needs: EffectiveEdge[];
+  /** Keep-up launches: after `files` new input files, or `after_s` seconds with at least one. */
+  keep_up: { files: number | undefined; after_s: number | undefined } | undefined;
 }
 
 export interface EffectiveJobType {
@@ -185,6 +188,14 @@ export function effectiveStage(
     clear_schedule_when_exhausted: pick(stage, defaults, 'clear_schedule_when_exhausted') ?? false,
     wait: pick(stage, defaults, 'wait') ?? 'each',
     needs,
+    keep_up:
+      stage.keep_up === undefined
+        ? undefined
+        : {
+            files: stage.keep_up.files,
+            after_s:
+              stage.keep_up.after === undefined ? undefined : durationSeconds(stage.keep_up.after),
+          },
   };
 }
 

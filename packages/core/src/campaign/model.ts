@@ -214,9 +214,27 @@ const inheritableStageFields = {
 export const StageDefaults = z.strictObject(inheritableStageFields);
 export type StageDefaults = z.infer<typeof StageDefaults>;
 
+/**
+ * Keep-up processing: the stage launches by itself as its input dataset grows — once `files` new
+ * files are there, or once `after` has passed since its last launch with at least one new file.
+ * Its draining split is the watermark: no file is delivered twice.
+ */
+export const KeepUp = z
+  .strictObject({
+    files: z.int().min(1).max(1_000_000).optional(),
+    after: DurationText.optional(),
+  })
+  .refine((k) => k.files !== undefined || k.after !== undefined, {
+    message: 'keep_up needs files (a number of new files), after (a duration), or both',
+  });
+export type KeepUp = z.infer<typeof KeepUp>;
+
 export const Stage = z.strictObject({
   description: z.string().optional(),
   ...inheritableStageFields,
+  keep_up: KeepUp.optional().describe(
+    'Launch by itself as the input dataset grows: after `files` new files, or `after` a duration with at least one',
+  ),
   needs: z
     .array(Need)
     .optional()
@@ -295,6 +313,7 @@ export const STAGE_KEY_ORDER = [
   'completion',
   'output_ancestor_depth',
   'clear_schedule_when_exhausted',
+  'keep_up',
 ] as const satisfies readonly (keyof Stage)[];
 
 export const JOB_TYPE_KEY_ORDER = [

@@ -13,4 +13,5 @@ export {
   type SubmitRequest,
   type SubmitResult,
 } from './port.ts';
-export { durationSeconds, jobResources, sizeMb } from './resources.ts';
+export { jobResources } from './resources.ts';
+export { durationSeconds, sizeMb } from '../campaign/units.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { durationSeconds, jobResources, sizeMb } from './resources.ts';
+import { durationSeconds, sizeMb } from '../campaign/units.ts';
+import { jobResources } from './resources.ts';
 
 describe('job resources', () => {
   it('reads sizes in binary units, unitless as megabytes', () => {

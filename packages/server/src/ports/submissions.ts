@@ -25,6 +25,7 @@ export const SUBMISSION_ORIGINS = [
   'recovery',
   'dependency',
   'next-slice',
+  'keep-up',
 ] as const;
 export type SubmissionOrigin = (typeof SUBMISSION_ORIGINS)[number];
 

@@ -241,6 +241,64 @@ export function describeExecutionScenarios(name: string, open: () => Promise<Har
       assert.equal(stats.pending, 1);
     });
 
+    it('keep-up launches as the dataset grows, and never delivers a file twice', async () => {
+      await h.declareInputs(['ku_1', 'ku_2', 'ku_3'], { data_tier: 'raw_ku' });
+      await h.campaign(
+        campaign(
+          'keepup',
+          h.bin,
+          `  work:
+    input: "data_tier = raw_ku"
+    split: drainingn(10)
+    job_type: proc
+    keep_up: {files: 3}`,
+        ),
+      );
+      const keepUp = h.server.execution.keepUp;
+      const mine = async () =>
+        (await h.settle()).filter((s) => s.campaign === 'keepup' && s.recovery_type === null);
+      assert.equal((await keepUp.runDue(true)).length, 1, 'three new files: a launch');
+      assert.equal((await mine()).length, 1);
+      assert.equal((await keepUp.runDue(true)).length, 0, 'nothing new: no launch');
+      await h.declareInputs(['ku_4', 'ku_5'], { data_tier: 'raw_ku' });
+      assert.equal((await keepUp.runDue(true)).length, 0, 'two new files are not yet three');
+      await h.declareInputs(['ku_6'], { data_tier: 'raw_ku' });
+      const second = await keepUp.runDue(true);
+      assert.equal(second.length, 1);
+      assert.equal((await keepUp.runDue(true)).length, 0, 'the files the slice took are not new');
+      const launched = await mine();
+      assert.equal(launched.length, 2);
+      assert.ok(launched.every((s) => s.origin === 'keep-up' && s.status === 'Located'));
+      // Every file delivered exactly once over both launches.
+      const delivered = (
+        await Promise.all(launched.map(async (s) => Object.keys(await ledgerStates(h, s.id))))
+      ).flat();
+      assert.deepEqual(delivered.sort(), ['ku_1', 'ku_2', 'ku_3', 'ku_4', 'ku_5', 'ku_6']);
+    });
+
+    it('keep-up after a while launches on fewer files than asked', async () => {
+      await h.declareInputs(['kt_1'], { data_tier: 'raw_kt' });
+      await h.campaign(
+        campaign(
+          'keepup_after',
+          h.bin,
+          `  work:
+    input: "data_tier = raw_kt"
+    split: draining
+    job_type: proc
+    keep_up: {files: 100, after: 1s}`,
+        ),
+      );
+      const keepUp = h.server.execution.keepUp;
+      assert.equal((await keepUp.runDue(true)).length, 0, 'one file, and the wait begins');
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.equal((await keepUp.runDue(true)).length, 1, 'one file after the wait: a launch');
+      const done = (await h.settle()).filter((s) => s.campaign === 'keepup_after');
+      assert.equal(done.length, 1);
+      assert.deepEqual(Object.keys(await ledgerStates(h, done[0]?.id ?? '')), ['kt_1']);
+      assert.equal((await keepUp.runDue(true)).length, 0, 'nothing new since');
+    });
+
     it('added_files recovers files added to the dataset after the launch', async () => {
       await h.declareInputs(['af_1', 'af_2'], { data_tier: 'raw_af' });
       await h.campaign(

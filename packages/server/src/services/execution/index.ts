@@ -5,6 +5,7 @@ import { NotFoundError } from '../../ports/errors.ts';
 import type { Store } from '../../ports/store.ts';
 import type { SubmissionRecord } from '../../ports/submissions.ts';
 import { ControlService } from './control.ts';
+import { KeepUpService } from './keep-up.ts';
 import { Executor, type JobRuntime } from './executor.ts';
 import { Finisher } from './finisher.ts';
 import { JobReportService } from './job-reports.ts';
@@ -22,6 +23,8 @@ export interface ExecutionOptions {
   location: string;
   now?: () => Date;
   pollIntervalMs?: number;
+  /** Between two looks at the keep-up stages' datasets; default 5 s. */
+  keepUpIntervalMs?: number;
   log?: (message: string) => void;
   onCycle?: () => void;
 }
@@ -35,6 +38,7 @@ export interface Execution {
   executor: Executor;
   jobs: JobReportService;
   control: ControlService;
+  keepUp: KeepUpService;
 }
 
 export function createExecution(options: ExecutionOptions): Execution {
@@ -60,7 +64,10 @@ export function createExecution(options: ExecutionOptions): Execution {
     log,
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     ...(options.onCycle === undefined ? {} : { onCycle: options.onCycle }),
-    beforeCycle: () => control.runDueSchedules(),
+    beforeCycle: async () => {
+      await control.runDueSchedules();
+      await keepUp.runDue();
+    },
   });
   const jobs = new JobReportService({
     store: options.store,
@@ -69,6 +76,13 @@ export function createExecution(options: ExecutionOptions): Execution {
     wake,
   });
   const control = new ControlService({ store: options.store, launches, now, wake });
+  const keepUp = new KeepUpService({
+    store: options.store,
+    launches,
+    now,
+    log,
+    ...(options.keepUpIntervalMs === undefined ? {} : { intervalMs: options.keepUpIntervalMs }),
+  });
   const dry = (request: LaunchRequest) =>
     dryRun(options.store, launches, options.runtime, options.location, request);
   const logs = async (submissionId: string, index: number, maxBytes?: number) => {
@@ -81,7 +95,7 @@ export function createExecution(options: ExecutionOptions): Execution {
     }
     return engine.logs(job.engine_id, maxBytes);
   };
-  return { launches, executor, jobs, control, dryRun: dry, logs };
+  return { launches, executor, jobs, control, keepUp, dryRun: dry, logs };
 }
 
 export { LaunchError } from './errors.ts';

@@ -490,5 +490,7 @@ function launchReason(request: LaunchRequest, plan: Plan): string {
       return `${what}, after ${request.upstreamIds?.join(', ') ?? request.parentId ?? '?'}`;
     case 'next-slice':
       return `next slice after ${request.parentId ?? '?'}: ${what}`;
+    case 'keep-up':
+      return `keep-up ${what}`;
   }
 }
