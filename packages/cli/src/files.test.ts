@@ -41,6 +41,37 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('poms files and datasets', () => {
+  it('defines metadata fields that declarations are checked against', async () => {
+    const defined = await poms(
+      'files',
+      'field',
+      'detector',
+      '--type',
+      'text',
+      '--values',
+      'near,far',
+    );
+    assert.equal(defined.code, 0, defined.err);
+    assert.equal(defined.out, 'field detector: text');
+    const listed = await poms('files', 'fields');
+    assert.equal(listed.out, 'detector  text one of near, far');
+    writeFileSync(
+      join(dir, 'detector.json'),
+      JSON.stringify([{ name: 'd.root', metadata: { detector: 'mid' } }]),
+    );
+    const refused = await poms('files', 'declare', join(dir, 'detector.json'));
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.err,
+      /files\[0\]\.metadata\.detector: file "d\.root": detector "mid" is not one of "near", "far"/,
+    );
+    assert.equal(
+      (await poms('files', 'field', 'detector', '--drop')).out,
+      'dropped field detector',
+    );
+    assert.equal((await poms('files', 'field', 'x', '--type', 'colour')).code, 2);
+  });
+
   it('declares files, idempotently', async () => {
     const first = await poms('files', 'declare', join(dir, 'files.json'), '--json');
     assert.equal(first.code, 0, first.err);

@@ -153,6 +153,81 @@ export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void
       ),
     );
 
+  storeOptions(files.command('fields'))
+    .description("the experiment's own metadata fields: type, required, allowed values")
+    .action((opts: StoreOptions) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          const fields = await store.catalog.metadataFields(opts.experiment);
+          if (opts.json) printJson(io, { fields });
+          else if (fields.length === 0) io.out(`experiment ${opts.experiment} defines no fields`);
+          else
+            for (const f of fields) {
+              const values = f.values === undefined ? '' : ` one of ${f.values.join(', ')}`;
+              io.out(`${f.name}  ${f.type}${f.required ? ', required' : ''}${values}`);
+            }
+          return EXIT_OK;
+        }),
+      ),
+    );
+
+  storeOptions(files.command('field'))
+    .description(
+      'define (or redefine) a metadata field that declarations are checked against; --drop removes it',
+    )
+    .argument('<name>')
+    .option('--type <type>', 'text, integer, number, boolean or time')
+    .option('--required', 'every file declared from now on must have it')
+    .option('--values <list>', 'the values it may take, comma-separated')
+    .option('--description <text>', 'what it means')
+    .option('--drop', "remove the field's definition (its values stay on the files)")
+    .action(
+      (
+        name: string,
+        opts: StoreOptions & {
+          type?: string;
+          required?: boolean;
+          values?: string;
+          description?: string;
+          drop?: boolean;
+        },
+      ) =>
+        runAsync(() =>
+          withStore(opts, async (store) => {
+            if (opts.drop) {
+              await store.catalog.dropMetadataField(opts.experiment, name);
+              io.out(`dropped field ${name}`);
+              return EXIT_OK;
+            }
+            const types = ['text', 'integer', 'number', 'boolean', 'time'] as const;
+            const type = types.find((t) => t === opts.type);
+            if (type === undefined) {
+              throw new UsageError(`--type must be one of ${types.join(', ')}`);
+            }
+            const values = opts.values
+              ?.split(',')
+              .map((v) => v.trim())
+              .map((v) =>
+                type === 'integer' || type === 'number'
+                  ? Number(v)
+                  : type === 'boolean'
+                    ? v === 'true'
+                    : v,
+              );
+            const field = await store.catalog.defineMetadataField(opts.experiment, {
+              name,
+              type,
+              required: opts.required ?? false,
+              ...(values === undefined ? {} : { values }),
+              ...(opts.description === undefined ? {} : { description: opts.description }),
+            });
+            if (opts.json) printJson(io, field);
+            else io.out(`field ${field.name}: ${field.type}${field.required ? ', required' : ''}`);
+            return EXIT_OK;
+          }),
+        ),
+    );
+
   storeOptions(files.command('provenance'))
     .description(
       'the files a file was made from (or, with --descendants, made into), to any depth, with the campaign revision, stage and job that produced each',

@@ -184,6 +184,27 @@ export interface ProducedFile {
   located: boolean;
 }
 
+export const METADATA_FIELD_TYPES = ['text', 'integer', 'number', 'boolean', 'time'] as const;
+export type MetadataFieldType = (typeof METADATA_FIELD_TYPES)[number];
+
+/** One of an experiment's own metadata fields: declarations are checked against it. */
+export const MetadataField = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_.]{0,99}$/, 'field names are letters, digits, _ and .'),
+  type: z.enum(METADATA_FIELD_TYPES),
+  /** Every file declared from now on must have it (not null). */
+  required: z.boolean().default(false),
+  /** The values it may take; absent for any value of its type. */
+  values: z
+    .array(z.union([z.string(), z.number(), z.boolean()]))
+    .min(1)
+    .max(1000)
+    .optional(),
+  description: z.string().max(1000).optional(),
+});
+export type MetadataField = z.infer<typeof MetadataField>;
+
 export interface Catalog {
   /** Declares files in bulk, atomically: all or nothing. Idempotent for identical declarations. */
   declareFiles(experiment: string, files: readonly DeclaredFile[]): Promise<DeclareResult>;
@@ -230,6 +251,15 @@ export interface Catalog {
    * it (campaign, revision, stage, job), and the parentage links among them.
    */
   provenance(experiment: string, name: string, options: ProvenanceOptions): Promise<Provenance>;
+  /** The experiment's own metadata fields, by name. */
+  metadataFields(experiment: string): Promise<MetadataField[]>;
+  /**
+   * Defines (or redefines) a field. Files declared from then on are checked against it; files
+   * already there are not, so tightening a field never makes stored files vanish.
+   */
+  defineMetadataField(experiment: string, field: MetadataField): Promise<MetadataField>;
+  /** Drops a field's definition (its values stay on the files). */
+  dropMetadataField(experiment: string, name: string): Promise<void>;
   /** The files a campaign (revision, stage, submission) produced, by name, a page at a time. */
   producedFiles(
     experiment: string,

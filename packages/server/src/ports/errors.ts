@@ -23,7 +23,8 @@ export type StoreEntity =
   | 'membership'
   | 'token'
   | 'session'
-  | 'template';
+  | 'template'
+  | 'metadata-field';
 
 export abstract class StoreError extends Error {
   abstract readonly code: StoreErrorCode;

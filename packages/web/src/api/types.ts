@@ -357,3 +357,53 @@ export interface ScheduleSaved {
   last_run: string | null;
   description: string;
 }
+
+/** A catalog file as GET …/files lists it. */
+export interface FileRecord {
+  name: string;
+  size: number | null;
+  checksum: string | null;
+  metadata: Record<string, unknown>;
+  created_at: string;
+}
+
+/** GET …/files?query=… (a page in name order; pass `next` as `after`) */
+export interface FileQueryPage {
+  files: FileRecord[];
+  next: string | null;
+}
+
+/** GET …/files/{name} */
+export interface FileDetails extends FileRecord {
+  parents: string[];
+  children: string[];
+  replicas: { location: string; path: string }[];
+}
+
+/** The submission (and its campaign revision, stage, job) that produced a file. */
+export interface ProducedBy {
+  submission_id: string;
+  job_index: number;
+  campaign: string;
+  campaign_id: string;
+  campaign_revision: number;
+  stage: string;
+}
+
+export type ProvenanceDirection = 'ancestors' | 'descendants';
+
+/** GET …/files/{name}/provenance */
+export interface Provenance {
+  file: string;
+  direction: ProvenanceDirection;
+  nodes: { name: string; depth: number; produced_by: ProducedBy | null }[];
+  edges: { parent: string; child: string }[];
+  truncated: boolean;
+}
+
+/** GET …/campaigns/{c}/outputs (items) */
+export interface ProducedFile {
+  name: string;
+  located: boolean;
+  produced_by: ProducedBy;
+}

@@ -25,6 +25,11 @@ const loadTemplatePages = () => import('../pages/templates/index.ts');
 const TemplateLibraryPage = lazyPage(loadTemplatePages, 'TemplateLibraryPage');
 const TemplatePage = lazyPage(loadTemplatePages, 'TemplatePage');
 
+// The file pages (the provenance graph uses React Flow and elkjs) load when first visited.
+const loadFilePages = () => import('../pages/files/index.ts');
+const FilePage = lazyPage(loadFilePages, 'FilePage');
+const FileSearchPage = lazyPage(loadFilePages, 'FileSearchPage');
+
 export function App() {
   return (
     <SessionProvider>
@@ -65,6 +70,9 @@ function Gate() {
           <Route path="templates" element={<TemplateLibraryPage />} />
           <Route path="e/:experiment/templates" element={<TemplateLibraryPage />} />
           <Route path="e/:experiment/templates/:name" element={<TemplatePage />} />
+          {/* file routes */}
+          <Route path="e/:experiment/files" element={<FileSearchPage />} />
+          <Route path="e/:experiment/files/:name" element={<FilePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -61,6 +61,7 @@ function ExperimentNav({ experiment }: { experiment: string }) {
     [base, 'Dashboard'],
     [`${base}/campaigns`, 'Campaigns'],
     [`${base}/submissions`, 'Submissions'],
+    [`${base}/files`, 'Files'],
     [`${base}/held-launches`, 'Held launches'],
     [`${base}/audit`, 'Audit log'],
   ];

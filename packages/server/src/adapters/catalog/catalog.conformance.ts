@@ -1099,6 +1099,112 @@ export function describeCatalogConformance(name: string, openFresh: OpenFreshSto
       });
     });
 
+    describe("the experiment's own metadata fields", () => {
+      it('checks declarations against them, naming file and field, writing nothing on refusal', () =>
+        use(async (catalog) => {
+          await catalog.defineMetadataField(EXP, {
+            name: 'beam.energy',
+            type: 'number',
+            required: false,
+          });
+          await catalog.defineMetadataField(EXP, {
+            name: 'detector',
+            type: 'text',
+            required: true,
+            values: ['near', 'far'],
+            description: 'Which detector took the data',
+          });
+          await catalog.defineMetadataField(EXP, {
+            name: 'run_number',
+            type: 'integer',
+            required: true,
+          });
+          assert.deepEqual(
+            (await catalog.metadataFields(EXP)).map((f) => [f.name, f.type, f.required]),
+            [
+              ['beam.energy', 'number', false],
+              ['detector', 'text', true],
+              ['run_number', 'integer', true],
+            ],
+          );
+          const ok = {
+            name: 'mf_ok',
+            metadata: { detector: 'far', run_number: 7, 'beam.energy': 120.5 },
+          };
+          assert.equal((await catalog.declareFiles(EXP, [ok])).created, 1);
+          const refused = async (
+            metadata: Record<string, string | number | null>,
+            pattern: RegExp,
+          ) => {
+            const before = await catalog.countFiles(EXP, q.all);
+            await assert.rejects(
+              catalog.declareFiles(EXP, [
+                { name: 'mf_fine', metadata: { detector: 'near', run_number: 1 } },
+                { name: 'mf_bad', metadata },
+              ]),
+              (error: unknown) =>
+                error instanceof InvalidArgumentError &&
+                error.field.startsWith('files[1].metadata.') &&
+                /mf_bad/.test(error.message) &&
+                pattern.test(error.message),
+            );
+            assert.equal(await catalog.countFiles(EXP, q.all), before, 'nothing written');
+          };
+          await refused(
+            { detector: 'far', run_number: 1, 'beam.energy': 'high' },
+            /beam\.energy must be a number/,
+          );
+          await refused(
+            { detector: 'middle', run_number: 1 },
+            /"middle" is not one of "near", "far"/,
+          );
+          await refused({ run_number: 1 }, /has no detector/);
+          await refused({ detector: 'far', run_number: 1.5 }, /run_number must be a whole number/);
+          // Redefined: detector no longer required; dropped: beam.energy takes anything again.
+          await catalog.defineMetadataField(EXP, {
+            name: 'detector',
+            type: 'text',
+            required: false,
+          });
+          await catalog.dropMetadataField(EXP, 'beam.energy');
+          assert.equal(
+            (
+              await catalog.declareFiles(EXP, [
+                { name: 'mf_free', metadata: { run_number: 2, 'beam.energy': 'high' } },
+              ])
+            ).created,
+            1,
+          );
+          await notFound(catalog.dropMetadataField(EXP, 'beam.energy'), 'beam.energy');
+        }));
+
+      it('refuses to retype standard fields and fields that are not metadata', () =>
+        use(async (catalog) => {
+          await assert.rejects(
+            catalog.defineMetadataField(EXP, { name: 'run_number', type: 'text', required: false }),
+            InvalidArgumentError,
+          );
+          await assert.rejects(
+            catalog.defineMetadataField(EXP, {
+              name: 'file_size',
+              type: 'integer',
+              required: false,
+            }),
+            InvalidArgumentError,
+          );
+          await assert.rejects(
+            catalog.defineMetadataField(EXP, {
+              name: 'flag',
+              type: 'boolean',
+              required: false,
+              values: ['yes'],
+            }),
+            InvalidArgumentError,
+          );
+          assert.deepEqual(await catalog.metadataFields(EXP), []);
+        }));
+    });
+
     describe('provenance', () => {
       // raw1, raw2 → reco (fan-in) → ana1, ana2 (fan-out); ana1 → summary.
       const chain: DeclaredFile[] = [

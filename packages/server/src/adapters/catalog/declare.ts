@@ -7,6 +7,7 @@
  */
 import type { Insertable, Transaction } from 'kysely';
 import { DeclaredFile, type DeclareResult } from '@poms/core';
+import { checkFields, readFields } from './metadata-fields.ts';
 import { InvalidArgumentError } from '../../ports/errors.ts';
 import type { Database, FileRowId, FilesTable } from '../storage/schema.ts';
 import { FileConflictError, badFile } from './errors.ts';
@@ -46,6 +47,7 @@ export async function declareAll(
   files: readonly unknown[],
   now: Date,
 ): Promise<DeclareResult> {
+  const fields = await readFields(trx, experiment);
   const context: Context = {
     trx,
     experiment,
@@ -59,6 +61,7 @@ export async function declareAll(
     const names = new Set<string>();
     while (next < files.length && batch.length < DECLARE_BATCH) {
       const declared = parseDeclared(files[next], next);
+      checkFields(fields, next, declared.name, declared.metadata);
       // The same name twice: end the batch, so the second meets the first as a stored file.
       if (names.has(declared.name)) break;
       names.add(declared.name);

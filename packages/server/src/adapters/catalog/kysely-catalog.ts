@@ -17,6 +17,7 @@ import {
   type FileDetails,
   type FileRecord,
   type IdSource,
+  type MetadataField,
   type MetadataValue,
   type Query,
   type QueryPage,
@@ -41,6 +42,7 @@ import * as check from '../storage/repositories/validate.ts';
 import { isUniqueViolation } from '../storage/repositories/dialect.ts';
 import { inTransaction } from '../storage/repositories/transaction.ts';
 import { declareAll } from './declare.ts';
+import { deleteField, readFields, writeField } from './metadata-fields.ts';
 import { producedFiles, walkProvenance } from './provenance.ts';
 import { notFound } from './errors.ts';
 import { isStorableText } from './metadata.ts';
@@ -124,6 +126,21 @@ export class KyselyCatalog implements Catalog {
     );
     if (this.#dialect === 'sqlite' && result.created > 0) await refreshSqliteStatistics(this.#db);
     return result;
+  }
+
+  async metadataFields(experiment: string): Promise<MetadataField[]> {
+    await this.#requireExperiment(experiment);
+    return readFields(this.#db, experiment);
+  }
+
+  async defineMetadataField(experiment: string, field: MetadataField): Promise<MetadataField> {
+    await this.#requireExperiment(experiment);
+    return writeField(this.#db, experiment, field, this.#clock.now());
+  }
+
+  async dropMetadataField(experiment: string, name: string): Promise<void> {
+    await this.#requireExperiment(experiment);
+    await deleteField(this.#db, experiment, name);
   }
 
   async provenance(

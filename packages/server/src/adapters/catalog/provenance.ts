@@ -35,7 +35,7 @@ interface ProducerRow extends Omit<ProducedBy, 'campaign_revision' | 'job_index'
 function bounded(value: number | undefined, max: number, field: string): number {
   if (value === undefined) return max;
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new InvalidArgumentError(`${field} must be a whole number from 1 to ${max}`, field);
+    throw new InvalidArgumentError(field, `must be a whole number from 1 to ${max}`);
   }
   return value;
 }
@@ -179,7 +179,7 @@ export async function producedFiles(
   const limit = bounded(page.limit ?? 50, 1000, 'limit');
   const offset = page.offset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) {
-    throw new InvalidArgumentError('offset must be a whole number ≥ 0', 'offset');
+    throw new InvalidArgumentError('offset', 'must be a whole number ≥ 0');
   }
   let base = db
     .selectFrom('outputs as o')

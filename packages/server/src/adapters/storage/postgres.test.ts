@@ -104,6 +104,7 @@ if (url === undefined || url === '') {
             '0005_identity',
             '0006_tags_watches',
             '0007_experiment_templates',
+            '0008_metadata_fields',
           ],
         );
         await stores[0]?.experiments.create({ name: 'dune', display_name: 'DUNE' });

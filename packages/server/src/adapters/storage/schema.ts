@@ -400,4 +400,16 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   experiment_templates: ExperimentTemplatesTable;
+  metadata_fields: MetadataFieldsTable;
+}
+
+export interface MetadataFieldsTable {
+  experiment: string;
+  name: string;
+  type: string;
+  required: number;
+  /** JSON list of the values the field may take, or null for any. */
+  allowed: string | null;
+  description: string | null;
+  updated_at: string;
 }

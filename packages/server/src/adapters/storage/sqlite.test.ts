@@ -89,6 +89,7 @@ describe('sqlite store file', () => {
         'kysely_migration_lock',
         'ledger',
         'memberships',
+        'metadata_fields',
         'outputs',
         'replicas',
         'schedules',

@@ -430,6 +430,36 @@ stages:
     assert.equal(down.body.truncated, true, 'pv_ana lies beyond depth 1');
   });
 
+  it("checks declarations against the experiment's metadata fields", async () => {
+    const defined = await call('PUT', '/experiments/demo/metadata-fields/detector', {
+      token: bobToken,
+      body: { type: 'text', required: true, values: ['near', 'far'] },
+    });
+    assert.equal(defined.status, 200, JSON.stringify(defined.body));
+    const listed = await call('GET', '/experiments/demo/metadata-fields', { token: bobToken });
+    assert.deepEqual(
+      (listed.body.items as { name: string }[]).map((f) => f.name),
+      ['detector'],
+    );
+    const bad = await call('POST', '/experiments/demo/files', {
+      token: bobToken,
+      body: { files: [{ name: 'md_bad', metadata: { detector: 'middle' } }] },
+    });
+    assert.equal(bad.status, 400, JSON.stringify(bad.body));
+    const error = bad.body.error as { field: string; message: string };
+    assert.equal(error.field, 'files[0].metadata.detector');
+    assert.match(error.message, /md_bad.*"middle" is not one of "near", "far"/);
+    const dropped = await call('DELETE', '/experiments/demo/metadata-fields/detector', {
+      token: bobToken,
+    });
+    assert.equal(dropped.status, 200);
+    const audit = await call('GET', '/experiments/demo/audit?action=metadata-field.define', {
+      token: bobToken,
+    });
+    assert.equal(audit.status, 200, JSON.stringify(audit.body));
+    assert.equal((audit.body.items as unknown[]).length, 1, JSON.stringify(audit.body));
+  });
+
   it('filters campaigns by tag and keeps watch lists', async () => {
     const tagged = await call('GET', '/experiments/demo/campaigns?tag=demo', { token: bobToken });
     assert.deepEqual(

@@ -2,7 +2,7 @@
 // docs/queries.md), one file's details; datasets (saved queries) and snapshots (frozen lists).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DeclaredFile, MetadataValue } from '@poms/core';
+import { DeclaredFile, MetadataField as MetadataFieldSchema, MetadataValue } from '@poms/core';
 import type { CatalogOperations } from '../../services/operations/catalog.ts';
 import { callerOf } from '../caller.ts';
 import { queryInt, type RouteRegistry } from '../route.ts';
@@ -100,6 +100,49 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
     response: z.object({ count: z.number().int() }),
     handler: ({ params, query, request }) =>
       ops.count(callerOf(request), params.experiment, query.query),
+  });
+
+  const FieldParams = ExperimentParams.extend({
+    name: z.string().min(1).max(100),
+  });
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/metadata-fields',
+    tag: 'catalog',
+    summary: "The experiment's own metadata fields (type, required, allowed values)",
+    params: ExperimentParams,
+    response: offsetPage(MetadataFieldSchema),
+    handler: async ({ params, request }) => {
+      const items = await ops.metadataFields(callerOf(request), params.experiment);
+      return { items, total: items.length };
+    },
+  });
+  routes.add(app, {
+    method: 'PUT',
+    url: '/experiments/:experiment/metadata-fields/:name',
+    tag: 'catalog',
+    summary:
+      'Define or redefine a metadata field: later declarations are checked against it (catalog.write)',
+    params: FieldParams,
+    body: MetadataFieldSchema.omit({ name: true }),
+    response: MetadataFieldSchema,
+    handler: ({ params, body, request }) =>
+      ops.defineMetadataField(callerOf(request), params.experiment, {
+        ...body,
+        name: params.name,
+      }),
+  });
+  routes.add(app, {
+    method: 'DELETE',
+    url: '/experiments/:experiment/metadata-fields/:name',
+    tag: 'catalog',
+    summary: "Drop a metadata field's definition; its values stay on the files (catalog.write)",
+    params: FieldParams,
+    response: z.object({ deleted: z.literal(true) }),
+    handler: async ({ params, request }) => {
+      await ops.dropMetadataField(callerOf(request), params.experiment, params.name);
+      return { deleted: true as const };
+    },
   });
 
   routes.add(app, {

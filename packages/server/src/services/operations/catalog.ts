@@ -8,6 +8,7 @@ import type {
   DeclareResult,
   DeclaredFile,
   FileDetails,
+  MetadataField,
   ProducedFile,
   ProducedFilter,
   Provenance,
@@ -49,6 +50,53 @@ export class CatalogOperations {
     private readonly store: Store,
     private readonly access: AccessService,
   ) {}
+
+  /** The experiment's own metadata fields. */
+  async metadataFields(caller: Caller, experiment: string): Promise<MetadataField[]> {
+    this.access.check(caller, 'view', { experiment });
+    return this.store.catalog.metadataFields(experiment);
+  }
+
+  /** Defines or redefines a field; later declarations are checked against it. */
+  async defineMetadataField(
+    caller: Caller,
+    experiment: string,
+    field: MetadataField,
+  ): Promise<MetadataField> {
+    this.access.check(caller, 'catalog.write', { experiment });
+    return this.store.transaction(async (tx) => {
+      const before = (await tx.catalog.metadataFields(experiment)).find(
+        (f) => f.name === field.name,
+      );
+      const saved = await tx.catalog.defineMetadataField(experiment, field);
+      await recordChange(tx, caller, {
+        experiment,
+        action: 'metadata-field.define',
+        objectType: 'metadata-field',
+        objectId: field.name,
+        summary: `${before === undefined ? 'defined' : 'redefined'} metadata field ${field.name} (${field.type}${field.required ? ', required' : ''})`,
+        ...(before === undefined ? {} : { before }),
+        after: saved,
+      });
+      return saved;
+    });
+  }
+
+  async dropMetadataField(caller: Caller, experiment: string, name: string): Promise<void> {
+    this.access.check(caller, 'catalog.write', { experiment });
+    await this.store.transaction(async (tx) => {
+      const before = (await tx.catalog.metadataFields(experiment)).find((f) => f.name === name);
+      await tx.catalog.dropMetadataField(experiment, name);
+      await recordChange(tx, caller, {
+        experiment,
+        action: 'metadata-field.drop',
+        objectType: 'metadata-field',
+        objectId: name,
+        summary: `dropped metadata field ${name}`,
+        ...(before === undefined ? {} : { before }),
+      });
+    });
+  }
 
   /** Declares files in bulk, all or nothing; declaring the same files again changes nothing. */
   async declare(

@@ -50,7 +50,12 @@ export function Ledger({
         rowKey={(f) => f.file}
         height={320}
         columns={[
-          { key: 'file', header: 'File', width: 'minmax(14rem, 3fr)', cell: (f) => f.file },
+          {
+            key: 'file',
+            header: 'File',
+            width: 'minmax(14rem, 3fr)',
+            cell: (f) => <Link to={appUrl(experiment, 'files', f.file)}>{f.file}</Link>,
+          },
           { key: 'job', header: 'Job', width: '4rem', cell: (f) => f.job_index },
           { key: 'state', header: 'State', width: '7rem', cell: (f) => f.state },
           {

@@ -7,6 +7,7 @@ import { execution } from './0004_execution.ts';
 import { identity } from './0005_identity.ts';
 import { tagsWatches } from './0006_tags_watches.ts';
 import { experimentTemplates } from './0007_experiment_templates.ts';
+import { metadataFields } from './0008_metadata_fields.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -21,6 +22,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0005_identity': identity(dialect),
     '0006_tags_watches': tagsWatches(dialect),
     '0007_experiment_templates': experimentTemplates(dialect),
+    '0008_metadata_fields': metadataFields(dialect),
   };
 }
 
