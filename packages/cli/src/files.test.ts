@@ -81,6 +81,15 @@ describe('poms files and datasets', () => {
     assert.match(again.out, /3 files: 0 new, 0 updated, 3 unchanged/);
   });
 
+  it('records a replica of a declared file, and refuses an undeclared one', async () => {
+    const located = await poms('files', 'locate', 'raw_2.root', 'tape', '/pnfs/raw_2.root');
+    assert.equal(located.code, 0, located.err);
+    assert.equal(located.out, 'raw_2.root: tape:/pnfs/raw_2.root');
+    const unknown = await poms('files', 'locate', 'nope.root', 'tape', '/pnfs/nope.root');
+    assert.equal(unknown.code, 1);
+    assert.equal((await poms('files', 'query', "file_name = 'nope.root'", '--count')).out, '0');
+  });
+
   it('refuses a conflicting declaration, naming the file and field, and keeps the old one', async () => {
     const result = await poms('files', 'declare', join(dir, 'conflict.json'));
     assert.equal(result.code, 1);

@@ -153,6 +153,27 @@ export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void
       ),
     );
 
+  storeOptions(files.command('locate'))
+    .description('record a replica of a declared file: where a copy of it is')
+    .argument('<name>')
+    .argument('<location>', 'a storage location (an RSE, tape, disk…)')
+    .argument('<path>', 'where the copy is at that location')
+    .action((name: string, location: string, path: string, opts: StoreOptions) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          // Only a file already declared: locating must never declare a new, empty file.
+          await store.catalog.getFile(opts.experiment, name);
+          await store.catalog.declareFiles(opts.experiment, [
+            { name, replicas: [{ location, path }] },
+          ]);
+          const file = await store.catalog.getFile(opts.experiment, name);
+          if (opts.json) printJson(io, { name, replicas: file.replicas });
+          else io.out(`${name}: ${file.replicas.map((r) => `${r.location}:${r.path}`).join(', ')}`);
+          return EXIT_OK;
+        }),
+      ),
+    );
+
   storeOptions(files.command('fields'))
     .description("the experiment's own metadata fields: type, required, allowed values")
     .action((opts: StoreOptions) =>
