@@ -222,7 +222,12 @@ describe('file pages and provenance', () => {
       `/experiments/demo/files/${encodeURIComponent(hist.name)}/provenance?direction=ancestors`,
     );
     const gen = walk.nodes.find((n) => n.name.startsWith('gen_'))!.name;
-    await page.goto(session.url(`${fileUrl(gen)}?direction=descendants`));
+    const response = await page.goto(session.url(`${fileUrl(gen)}?direction=descendants`));
+    assert.ok(
+      response?.ok() && /text\/html/.test(response.headers()['content-type'] ?? ''),
+      `a direct load of ${fileUrl(gen)} is not the app: ${response?.status()} (the server must ` +
+        'answer index.html for /e/… paths with an extension)',
+    );
     await page.getByRole('heading', { name: gen }).waitFor({ timeout: LONG });
     await page
       .getByRole('button', { name: 'Descendants' })

@@ -30,7 +30,13 @@ describe('the web app at /', () => {
   const get = (path: string) => fetch(`${server.url}${path}`);
 
   it('answers every app URL with the page, under a policy that lets only our own code run', async () => {
-    for (const path of ['/', '/e/demo/campaigns/toy_z_chain/edit', '/templates?q=x']) {
+    for (const path of [
+      '/',
+      '/e/demo/campaigns/toy_z_chain/edit',
+      '/templates?q=x',
+      // A file page ends in the file's name, extension and all.
+      '/e/demo/files/hist_01.json?direction=descendants',
+    ]) {
       const answer = await get(path);
       assert.equal(answer.status, 200, path);
       assert.equal(answer.headers.get('content-type'), 'text/html; charset=utf-8');

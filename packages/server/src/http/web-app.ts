@@ -60,8 +60,10 @@ export function webApp(root: string): WebApp {
         return send(reply, body, TYPES[extname(file)] ?? 'application/octet-stream', immutable);
       }
       // A missing asset is a 404, not the page: a stale page asking for an old chunk must fail
-      // visibly instead of parsing HTML as JavaScript.
-      if (pathname.startsWith('/assets/') || extname(pathname) !== '') return false;
+      // visibly instead of parsing HTML as JavaScript. Views of an experiment (`/e/…`) are the
+      // page whatever their last segment looks like: file pages end in a file's name.
+      if (pathname.startsWith('/assets/')) return false;
+      if (extname(pathname) !== '' && !pathname.startsWith('/e/')) return false;
       const index = await fileUnder(base, '/index.html');
       const html = index === undefined ? Buffer.from(NOT_BUILT) : await readFile(index);
       return send(reply, html, TYPES['.html']!, false);

@@ -19,7 +19,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { ProducedBy, Provenance } from '../../api/types.ts';
 import { appUrl } from '../monitoring/shared.tsx';
-import { producerText } from './format.ts';
+import { middleEllipsis, producerText } from './format.ts';
 import {
   FILE_NODE_HEIGHT,
   FILE_NODE_WIDTH,
@@ -44,7 +44,7 @@ function FileNode({ data }: NodeProps<Node<FileNodeData>>) {
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="file-node-name">
         <Link to={appUrl(data.experiment, 'files', data.name)} onClick={stop}>
-          {data.name}
+          {middleEllipsis(data.name)}
         </Link>
       </div>
       <div className="file-node-producer">

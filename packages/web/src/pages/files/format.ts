@@ -34,3 +34,10 @@ export function searchQuery(text: string, mode: SearchMode): string {
   const quoted = text.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
   return `file_name like '%${quoted}%'`;
 }
+
+/** A long name shortened in its middle (`gen_01m8k2yq7…czm_0.evt`), so both ends stay readable. */
+export function middleEllipsis(name: string, max = 33): string {
+  if (name.length <= max) return name;
+  const tail = Math.floor((max - 1) * 0.4);
+  return `${name.slice(0, max - 1 - tail)}…${name.slice(name.length - tail)}`;
+}

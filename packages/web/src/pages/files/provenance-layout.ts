@@ -4,7 +4,7 @@
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import type { Provenance } from '../../api/types.ts';
 
-export const FILE_NODE_WIDTH = 250;
+export const FILE_NODE_WIDTH = 260;
 export const FILE_NODE_HEIGHT = 58;
 const GAP_X = 24;
 const GAP_Y = 56;
