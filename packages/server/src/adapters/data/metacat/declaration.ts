@@ -44,28 +44,3 @@ export function declaredFile(
 export function undottedKeys(file: OutputDeclaration): string[] {
   return Object.keys(file.metadata).filter((key) => !key.includes('.'));
 }
-
-/**
- * Whether a file MetaCat already has is this output: the same size, and the same value for every
- * checksum both sides have, with at least one in common (no common checksum proves nothing).
- */
-export function sameFile(
-  existing: { size?: number; checksums?: Record<string, string> },
-  wanted: OutputDeclaration,
-): boolean {
-  if (existing.size !== wanted.size) return false;
-  const theirs = existing.checksums ?? {};
-  const common = Object.keys(wanted.checksums).filter((k) => theirs[k] !== undefined);
-  if (common.length === 0) return false;
-  return common.every((k) => sameChecksum(theirs[k] ?? '', wanted.checksums[k] ?? ''));
-}
-
-/** Adler-32 values are hex; leading zeros and case vary between tools. */
-function sameChecksum(a: string, b: string): boolean {
-  const norm = (v: string) =>
-    v
-      .trim()
-      .toLowerCase()
-      .replace(/^0+(?=.)/, '');
-  return norm(a) === norm(b);
-}

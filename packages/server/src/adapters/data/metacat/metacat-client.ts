@@ -10,13 +10,8 @@ import {
   type HttpCall,
   type HttpClientOptions,
 } from '../http-client.ts';
-import {
-  declaredFile,
-  sameFile,
-  splitName,
-  undottedKeys,
-  type MetacatDeclaredFile,
-} from './declaration.ts';
+import { sameFile } from '../same-file.ts';
+import { declaredFile, splitName, undottedKeys, type MetacatDeclaredFile } from './declaration.ts';
 import { DEFAULT_PAGE_SIZE, offsetOf, pageQuery } from './mql-page.ts';
 import { MetacatFileRecord, recordsOf, toExternalFile } from './records.ts';
 

@@ -1,16 +1,15 @@
 // A stand-in MetaCat server for the adapter's tests: real HTTP on 127.0.0.1, answering the
 // `/data/...` calls from the hand-written fixtures and recording every request it gets.
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import {
+  json,
+  startRecordingServer,
+  text,
+  type RecordedRequest,
+} from '../recording-server-testing.ts';
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
+export type { RecordedRequest };
 
 interface FileRecord {
   fid: string;
@@ -43,16 +42,14 @@ export async function startFakeMetacat(): Promise<FakeMetacat> {
   const datasetFiles = [...files.values()];
   let nextFid = 2001;
   let interruption: ((req: RecordedRequest, res: ServerResponse) => boolean) | null = null;
-  const requests: RecordedRequest[] = [];
-
   const fake: FakeMetacat = {
     url: '',
-    requests,
+    requests: [],
     interrupt: (answer) => {
       interruption = answer;
     },
     queryFormat: 'list',
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => Promise.resolve(),
   };
 
   const answer = (req: RecordedRequest, res: ServerResponse): void => {
@@ -93,24 +90,10 @@ export async function startFakeMetacat(): Promise<FakeMetacat> {
     text(res, 404, 'not found');
   };
 
-  const server: Server = createServer((request: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      const recorded: RecordedRequest = {
-        method: request.method ?? '',
-        path: url.pathname,
-        query: url.search.replace(/^\?/, ''),
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(recorded);
-      answer(recorded, res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startRecordingServer(answer);
+  fake.url = server.url;
+  fake.requests = server.requests;
+  fake.close = server.close;
   return fake;
 }
 
@@ -119,14 +102,4 @@ function shaped(record: FileRecord, withMeta: boolean): Record<string, unknown> 
   if (withMeta) return record;
   const { metadata: _m, parents: _p, children: _c, ...rest } = record;
   return rest;
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-function text(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain' });
-  res.end(body);
 }

@@ -38,23 +38,3 @@ export function samDeclaration(file: OutputDeclaration): SamDeclaration {
   body.parents = file.parents.map((name) => ({ file_name: name }));
   return body;
 }
-
-/**
- * Whether a file SAM already has is this output: the same size, and the same value for every
- * checksum both sides have, with at least one in common.
- */
-export function sameFile(
-  existing: { size?: number; checksums?: Record<string, string> },
-  wanted: OutputDeclaration,
-): boolean {
-  if (existing.size !== wanted.size) return false;
-  const theirs = existing.checksums ?? {};
-  const common = Object.keys(wanted.checksums).filter((k) => theirs[k] !== undefined);
-  if (common.length === 0) return false;
-  const norm = (v: string) =>
-    v
-      .trim()
-      .toLowerCase()
-      .replace(/^0+(?=.)/, '');
-  return common.every((k) => norm(theirs[k] ?? '') === norm(wanted.checksums[k] ?? ''));
-}

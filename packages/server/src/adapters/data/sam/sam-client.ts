@@ -16,7 +16,8 @@ import {
   type HttpClientOptions,
 } from '../http-client.ts';
 import { mapLimited } from './concurrency.ts';
-import { samDeclaration, sameFile } from './declaration.ts';
+import { sameFile } from '../same-file.ts';
+import { samDeclaration } from './declaration.ts';
 import { DEFAULT_PAGE_SIZE, offsetOf, pageDimensions } from './dimensions-page.ts';
 import { SamMetadata, toExternalFile } from './metadata.ts';
 
