@@ -12,6 +12,7 @@ import type {
   ProvenanceNode,
   ProvenanceOptions,
 } from '@poms/core';
+import { chunks } from '../chunks.ts';
 import { InvalidArgumentError } from '../../ports/errors.ts';
 import type { Database, FileRowId } from '../storage/schema.ts';
 
@@ -95,7 +96,7 @@ async function goesOn(
   from: string,
 ): Promise<boolean> {
   const edge = rows.filter((r) => Number(r.depth) === depth).map((r) => r.id);
-  for (const chunk of chunks(edge)) {
+  for (const chunk of chunks(edge, IN_CHUNK)) {
     const found = await sql<{ n: number }>`
       select 1 as n from file_parents where ${sql.ref(from)} in (${sql.join(chunk)}) limit 1
     `.execute(db);
@@ -110,7 +111,7 @@ async function producersOf(
   ids: readonly FileRowId[],
 ): Promise<Map<string, ProducedBy>> {
   const out = new Map<string, ProducedBy>();
-  for (const chunk of chunks(ids)) {
+  for (const chunk of chunks(ids, IN_CHUNK)) {
     const rows = (await db
       .selectFrom('outputs as o')
       .innerJoin('submissions as s', 's.id', 'o.submission_id')
@@ -154,7 +155,10 @@ async function edgesAmong(
 ): Promise<{ parent: string; child: string }[]> {
   const names = new Map(rows.map((r) => [String(r.id), r.name]));
   const edges: { parent: string; child: string }[] = [];
-  for (const chunk of chunks(rows.map((r) => r.id))) {
+  for (const chunk of chunks(
+    rows.map((r) => r.id),
+    IN_CHUNK,
+  )) {
     const links = await db
       .selectFrom('file_parents')
       .select(['parent', 'child'])
@@ -217,10 +221,4 @@ export async function producedFiles(
       produced_by: producedBy(r),
     })),
   };
-}
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
-  return out;
 }

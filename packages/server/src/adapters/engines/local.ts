@@ -39,6 +39,7 @@ import {
   type SubmitResult,
 } from '@poms/core';
 import { isAlive, readPeakRssKb, readStat } from './proc.ts';
+import { isSafeSubmissionId } from './submission-id.ts';
 
 export interface LocalEngineOptions {
   /** Folder holding one working directory per job. */
@@ -54,7 +55,6 @@ export interface LocalEngineOptions {
 }
 
 const WRAPPER = fileURLToPath(new URL('./job-wrapper.mjs', import.meta.url));
-const SAFE_NAME = /^(?!\.\.?$)[A-Za-z0-9_.-]{1,200}$/;
 const LOST_WHILE_DOWN = 'lost: the process ended while the server was down';
 const LOST = 'lost: the job ended without recording an exit status';
 
@@ -180,7 +180,7 @@ export class LocalEngine implements BatchEngine {
   }
 
   submit(request: SubmitRequest): Promise<SubmitResult> {
-    if (!SAFE_NAME.test(request.submission_id)) {
+    if (!isSafeSubmissionId(request.submission_id)) {
       return Promise.reject(new Error(`unusable submission id '${request.submission_id}'`));
     }
     const indexes = new Set<number>();

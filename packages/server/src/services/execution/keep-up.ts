@@ -40,6 +40,8 @@ interface KeepUpStage {
 
 export class KeepUpService {
   private lastLook = 0;
+  /** When a never-launched stage was first seen with new files (the start of its wait). */
+  private readonly firstSeen = new Map<string, number>();
 
   constructor(private readonly options: KeepUpOptions) {}
 
@@ -122,28 +124,18 @@ export class KeepUpService {
       right: { type: 'delivered', owner },
     });
     if (fresh === 0) return undefined;
+    // Every launch of the stage takes a slice, so the split's last change is its last launch.
+    const state = await store.catalog.splitState(c.experiment, owner);
     const enough = c.keepUp.files !== undefined && fresh >= c.keepUp.files;
     let waited = false;
     if (!enough && c.keepUp.after_s !== undefined) {
-      const last = await store.submissions.list({
-        experiment: c.experiment,
-        campaignId: c.campaignId,
-        stage: c.stage.name,
-        test: false,
-        limit: 1,
-      });
-      const since = last.items[0]?.created_at;
-      // Never launched: the wait starts when the stage's split was last touched, or now.
-      const state = await store.catalog.splitState(c.experiment, owner);
-      const from = Date.parse(since ?? state.updated_at ?? '') || undefined;
-      if (from === undefined) {
-        this.firstSeen.set(owner, this.firstSeen.get(owner) ?? now);
-      }
-      const start = from ?? this.firstSeen.get(owner) ?? now;
+      // Never launched: the wait starts when new files were first seen.
+      const lastLaunch = state.updated_at === null ? undefined : Date.parse(state.updated_at);
+      if (lastLaunch === undefined && !this.firstSeen.has(owner)) this.firstSeen.set(owner, now);
+      const start = lastLaunch ?? this.firstSeen.get(owner) ?? now;
       waited = now - start >= c.keepUp.after_s * 1000;
     }
     if (!enough && !waited) return undefined;
-    const state = await store.catalog.splitState(c.experiment, owner);
     return this.options.launches.launch({
       experiment: c.experiment,
       campaign: c.campaign,
@@ -156,7 +148,4 @@ export class KeepUpService {
         : `keep-up: ${fresh} new file(s) waited ${c.keepUp.after_s} s`,
     });
   }
-
-  /** When a never-launched stage was first seen with new files (the start of its wait). */
-  private readonly firstSeen = new Map<string, number>();
 }

@@ -16,15 +16,10 @@ import {
 } from './classads.ts';
 import { checkControl } from './control-output.ts';
 import { parseProcId, parseTerse, type ProcId } from './job-ids.ts';
-import { chunks, notInQueue, reconcile, type AskedJob } from './reconcile.ts';
-import {
-  checkSubmissionId,
-  makeExecutable,
-  makeFolder,
-  readFileIfAny,
-  tailFile,
-  writeFile,
-} from './staging.ts';
+import { chunks } from '../../chunks.ts';
+import { checkSubmissionId } from '../submission-id.ts';
+import { notInQueue, reconcile, type AskedJob } from './reconcile.ts';
+import { makeExecutable, makeFolder, readFileIfAny, tailFile, writeFile } from './staging.ts';
 import { submissionFiles, submitDescription } from './submit-description.ts';
 import { submitValue } from './submit-value.ts';
 

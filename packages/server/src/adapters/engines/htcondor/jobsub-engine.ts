@@ -18,15 +18,10 @@ import {
   parseJobsubSubmit,
   type JobsubId,
 } from './job-ids.ts';
-import { chunks, notInQueue, reconcile } from './reconcile.ts';
-import {
-  checkSubmissionId,
-  makeExecutable,
-  makeFolder,
-  readFileIfAny,
-  tailFile,
-  writeFile,
-} from './staging.ts';
+import { chunks } from '../../chunks.ts';
+import { checkSubmissionId } from '../submission-id.ts';
+import { notInQueue, reconcile } from './reconcile.ts';
+import { makeExecutable, makeFolder, readFileIfAny, tailFile, writeFile } from './staging.ts';
 import { submissionFiles } from './submit-description.ts';
 import { submitValue } from './submit-value.ts';
 

@@ -56,10 +56,3 @@ export function reconcile(
     };
   });
 }
-
-/** `items` in runs of at most `size`. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

@@ -3,14 +3,6 @@
 // input, `cat`. No shell and no quoting: the content never appears on a command line.
 import { CommandError, runChecked, type CommandRunner } from '../commands/runner.ts';
 
-/** Submission ids are server-made names; checked anyway, since they become paths. */
-const SAFE_NAME = /^(?!\.\.?$)[A-Za-z0-9_.-]{1,200}$/;
-
-export function checkSubmissionId(id: string): string {
-  if (!SAFE_NAME.test(id)) throw new RangeError(`submission id '${id}' is not a safe folder name`);
-  return id;
-}
-
 export async function makeFolder(runner: CommandRunner, folder: string): Promise<void> {
   await runChecked(runner, ['mkdir', '-p', '--', folder]);
 }

@@ -9,6 +9,7 @@
 // the controller does not answer, every job of that host is reported `unknown`: never failed, so
 // nothing is recovered or relaunched for an outage.
 import type { BatchEngine, JobLogs, JobReport, SubmitRequest, SubmitResult } from '@poms/core';
+import { chunks } from '../../chunks.ts';
 import { runChecked, type CommandRunner } from '../commands/runner.ts';
 import {
   byTarget,
@@ -19,6 +20,7 @@ import {
   type RunnerPool,
   type Target,
 } from '../commands/targets.ts';
+import { checkSubmissionId, isSafeSubmissionId } from '../submission-id.ts';
 import { taskScript } from '../task-script.ts';
 import {
   sacctArgv,
@@ -60,7 +62,6 @@ export interface SlurmEngineOptions {
   chunk?: number;
 }
 
-const SAFE_NAME = /^(?!\.\.?$)[A-Za-z0-9_.-]{1,200}$/;
 const UNREACHABLE =
   /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes were transmitted/i;
 const NO_SUCH_JOB = /Invalid job id specified/i;
@@ -74,9 +75,7 @@ export class SlurmEngine implements BatchEngine {
   constructor(private readonly options: SlurmEngineOptions) {}
 
   async submit(request: SubmitRequest): Promise<SubmitResult> {
-    if (!SAFE_NAME.test(request.submission_id)) {
-      throw new Error(`unusable submission id '${request.submission_id}'`);
-    }
+    checkSubmissionId(request.submission_id);
     const indexes = request.jobs.map((j) => j.index);
     if (indexes.length === 0) throw new Error('a submission without jobs');
     if (
@@ -160,7 +159,7 @@ export class SlurmEngine implements BatchEngine {
     const runner = this.options.runners.runner(target);
     const marker = await runner.run(['cat', `${this.options.root}/arrays/${task.job}`]);
     const submission = marker.stdout.trim();
-    if (marker.code !== 0 || !SAFE_NAME.test(submission)) {
+    if (marker.code !== 0 || !isSafeSubmissionId(submission)) {
       throw new Error(`no logs of Slurm job ${ref} under ${this.options.root} on ${runner.where}`);
     }
     const tail = async (file: string) => {
@@ -343,10 +342,4 @@ function report(record: SlurmRecord, live: SlurmRecord | undefined): Omit<JobRep
     ...(record.cpu_s === undefined ? {} : { cpu_s: record.cpu_s }),
     ...(record.max_rss_kb === undefined ? {} : { max_rss_kb: record.max_rss_kb }),
   };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

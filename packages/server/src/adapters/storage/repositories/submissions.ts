@@ -1,3 +1,4 @@
+import { chunks } from '../../chunks.ts';
 import { Buffer } from 'node:buffer';
 import {
   sql,
@@ -116,12 +117,6 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 export class KyselySubmissionRepository implements SubmissionRepository {
   constructor(
     private readonly db: Db,
@@ -220,7 +215,7 @@ export class KyselySubmissionRepository implements SubmissionRepository {
       file_count: files === 0 ? 0 : Math.min(input.filesPerJob, files - idx * input.filesPerJob),
       updated_at: now,
     }));
-    for (const rows of chunks(jobRows)) await trx.insertInto('jobs').values(rows).execute();
+    for (const rows of chunks(jobRows, CHUNK)) await trx.insertInto('jobs').values(rows).execute();
     await trx
       .updateTable('submissions')
       .set({ job_count: jobCount, file_count: files })
@@ -255,7 +250,7 @@ export class KyselySubmissionRepository implements SubmissionRepository {
       const names = [...new Set(source.files)].sort(byteOrder);
       fileIds = [];
       const found = new Map<string, FileRowId>();
-      for (const part of chunks(names)) {
+      for (const part of chunks(names, CHUNK)) {
         const rows = await trx
           .selectFrom('files')
           .select(['id', 'name'])
@@ -278,7 +273,7 @@ export class KyselySubmissionRepository implements SubmissionRepository {
       reason: null,
       updated_at: now,
     }));
-    for (const part of chunks(rows)) await trx.insertInto('ledger').values(part).execute();
+    for (const part of chunks(rows, CHUNK)) await trx.insertInto('ledger').values(part).execute();
     return rows.length;
   }
 
@@ -663,7 +658,7 @@ export class KyselySubmissionRepository implements SubmissionRepository {
     return inTransaction(this.db, async (trx) => {
       let changed = 0;
       const unknown: string[] = [];
-      for (const part of chunks(files)) {
+      for (const part of chunks(files, CHUNK)) {
         const rows = await trx
           .selectFrom('ledger as l')
           .innerJoin('files as f', 'f.id', 'l.file')
@@ -707,7 +702,7 @@ export class KyselySubmissionRepository implements SubmissionRepository {
     if (files.length === 0) return;
     const submission = await this.get(id);
     await inTransaction(this.db, async (trx) => {
-      for (const part of chunks(files)) {
+      for (const part of chunks(files, CHUNK)) {
         const rows = await trx
           .selectFrom('files')
           .select(['id', 'name'])
