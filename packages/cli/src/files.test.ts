@@ -140,4 +140,59 @@ describe('poms files and datasets', () => {
     const viaSnapshot = await poms('files', 'query', `snapshot: ${snapshot.id}`, '--count');
     assert.equal(viaSnapshot.out, '2');
   });
+
+  it('opens a dataset, adds files to it, lists it with its kind, and closes it', async () => {
+    const opened = await poms('datasets', 'open', 'picked', '--description', 'hand-picked');
+    assert.equal(opened.code, 0, opened.err);
+    assert.equal(opened.out, 'picked  open  hand-picked: 0 files');
+    assert.equal((await poms('datasets', 'open', 'picked')).code, 0);
+
+    const added = await poms('datasets', 'add', 'picked', 'raw_1.root', 'reco_1.root');
+    assert.equal(added.code, 0, added.err);
+    assert.equal(added.out, 'dataset picked: 2 added, 0 already in it');
+    writeFileSync(join(dir, 'names.txt'), '# more\nraw_1.root\n\nraw_2.root\n');
+    const fromFile = await poms('datasets', 'add', 'picked', '--from', join(dir, 'names.txt'));
+    assert.equal(fromFile.out, 'dataset picked: 1 added, 1 already in it');
+    const unknown = await poms('datasets', 'add', 'picked', 'raw_2.root', 'ghost.root');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /store\.not-found.*ghost\.root/);
+    const none = await poms('datasets', 'add', 'picked');
+    assert.equal(none.code, 2);
+    assert.match(none.err, /give the files to add/);
+
+    const members = await poms('files', 'query', 'defname: picked and data_tier = raw');
+    assert.equal(members.out, 'raw_1.root\nraw_2.root');
+    const snap = await poms('datasets', 'snapshot', 'picked', '--json');
+    const snapshot = JSON.parse(snap.out) as { query: string; file_count: number };
+    assert.deepEqual([snapshot.query, snapshot.file_count], ['defname: picked', 3]);
+
+    const closed = await poms('datasets', 'close', 'picked', '--json');
+    assert.equal(closed.code, 0, closed.err);
+    const record = JSON.parse(closed.out) as { kind: string; closed_at: string | null };
+    assert.equal(record.kind, 'open');
+    assert.match(String(record.closed_at), /^\d{4}-/);
+    const late = await poms('datasets', 'add', 'picked', 'raw_1.root');
+    assert.equal(late.code, 1);
+    assert.match(late.err, /store\.conflict: dataset "picked" was closed/);
+    const notOpen = await poms('datasets', 'close', 'raw_data');
+    assert.equal(notOpen.code, 1);
+    assert.match(notOpen.err, /"raw_data" is a saved query/);
+
+    const listed = await poms('datasets', 'list');
+    assert.equal(listed.code, 0, listed.err);
+    assert.deepEqual(listed.out.split('\n'), [
+      `picked  open, closed ${record.closed_at}  hand-picked`,
+      'raw_data  query  data_tier = raw',
+    ]);
+    const json = JSON.parse((await poms('datasets', 'list', '--json')).out) as {
+      datasets: { name: string; kind: string }[];
+    };
+    assert.deepEqual(
+      json.datasets.map((d) => [d.name, d.kind]),
+      [
+        ['picked', 'open'],
+        ['raw_data', 'query'],
+      ],
+    );
+  });
 });

@@ -18,6 +18,7 @@ export type {
   SubmissionRecord,
 } from './ports/submissions.ts';
 export type { HeldLaunchRecord, HoldRecord, HoldScope, ScheduleRecord } from './ports/control.ts';
+export type { PublicationRecord, PublishedRule } from './ports/publications.ts';
 export type {
   DryRunResult,
   Execution,

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock, Engine, IdSource } from '@poms/core';
+import { dataSystemsFromEnv } from './adapters/data/data-config.ts';
 import { createBatchEngines, type BatchEngineOptions } from './adapters/engines/batch-engines.ts';
+import { NO_DATA_SYSTEMS, type DataSystems } from './ports/data-systems.ts';
 import { openPostgresStore } from './adapters/storage/postgres.ts';
 import { openSqliteStore } from './adapters/storage/sqlite.ts';
 import { systemClock } from './adapters/system/system-clock.ts';
@@ -70,6 +72,12 @@ export interface ServerOptions extends StoreLocation {
   trustedProxies?: string[];
   /** The built web app served at `/`. Default: POMS_WEB_ROOT, else the repository's packages/web/dist. */
   webRoot?: string;
+  /** The experiments' MetaCat/SAM and Rucio. Default: the file POMS_DATA_CONFIG names, else none. */
+  dataSystems?: DataSystems;
+  /** Between two looks at a submission whose outputs are being published. Default 10 s. */
+  publishCheckMs?: number;
+  /** How often keep-up reads an external input dataset again. Default 60 s. */
+  externalIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -134,6 +142,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       outputDir: (s) => join(dataDir, 'files', s.experiment, s.campaign, s.stage),
       location: LOCAL_LOCATION,
       now: () => clock.now(),
+      dataSystems: options.dataSystems ?? dataSystemsFromEnv() ?? NO_DATA_SYSTEMS,
+      ...(options.publishCheckMs === undefined ? {} : { publishCheckMs: options.publishCheckMs }),
+      ...(options.externalIntervalMs === undefined
+        ? {}
+        : { externalIntervalMs: options.externalIntervalMs }),
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
       ...(options.log === undefined ? {} : { log: options.log }),
       onCycle: () => {
@@ -240,6 +253,7 @@ export async function openLocal(
     outputDir: (s) => join(dataDir, 'files', s.experiment, s.campaign, s.stage),
     location: LOCAL_LOCATION,
     now: () => clock.now(),
+    dataSystems: dataSystemsFromEnv() ?? NO_DATA_SYSTEMS,
   });
   return { store, execution, dataDir, close: () => store.close() };
 }

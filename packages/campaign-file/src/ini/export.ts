@@ -128,6 +128,13 @@ function writeStageFields(
   if (stage.active !== undefined) w.text('state', stage.active ? 'Active' : 'Inactive');
   if (stage.wait !== undefined) w.text('wait', stage.wait);
   if ('keep_up' in stage && stage.keep_up !== undefined) w.json('keep_up', stage.keep_up);
+  if ('output_location' in stage && stage.output_location !== undefined) {
+    w.text('output_location', stage.output_location);
+  }
+  if ('output_dataset' in stage && stage.output_dataset !== undefined) {
+    w.text('output_dataset', stage.output_dataset);
+  }
+  if ('publish' in stage && stage.publish !== undefined) w.json('publish', stage.publish);
   if ('description' in stage && stage.description !== undefined) {
     w.text('description', stage.description);
   }

@@ -67,7 +67,14 @@ export const DEFINITION_KEY_TARGETS: Readonly<Record<string, string>> = {
 export const EXTENSION_KEYS = {
   campaign: ['description', 'tags'],
   campaign_defaults: ['wait'],
-  campaign_stage: ['description', 'wait', 'keep_up'],
+  campaign_stage: [
+    'description',
+    'wait',
+    'keep_up',
+    'output_location',
+    'output_dataset',
+    'publish',
+  ],
   login_setup: [
     'description',
     'engine',

@@ -25,7 +25,14 @@ import {
   type ParsedSection,
   type ImportContext,
 } from './context.ts';
-import { readState, readBoolean, readKeepUp, readParams, readPatterns } from './values.ts';
+import {
+  readState,
+  readBoolean,
+  readKeepUp,
+  readParams,
+  readPatterns,
+  readPublish,
+} from './values.ts';
 
 export function readStageFields(
   ctx: ImportContext,
@@ -126,6 +133,15 @@ export function readStageFields(
         break;
       case 'keep_up':
         if (kind === 'stage') stage.keep_up = readKeepUp(ctx, field);
+        else ctx.unknownKey(parsed, field, entityPath);
+        break;
+      case 'output_location':
+      case 'output_dataset':
+        if (kind !== 'stage') ctx.unknownKey(parsed, field, entityPath);
+        else if (!isUnset(text)) stage[field.key] = text;
+        break;
+      case 'publish':
+        if (kind === 'stage') stage.publish = readPublish(ctx, field);
         else ctx.unknownKey(parsed, field, entityPath);
         break;
       default:
@@ -385,9 +401,20 @@ export function knownStage(
   return stages.has(name) ? name : undefined;
 }
 
+/** Keys a stage states for itself only: defaults cannot give them. */
+type StageOnlyKey =
+  'description' | 'needs' | 'keep_up' | 'output_location' | 'output_dataset' | 'publish';
+const STAGE_ONLY_KEYS: ReadonlySet<string> = new Set<StageOnlyKey>([
+  'description',
+  'needs',
+  'keep_up',
+  'output_location',
+  'output_dataset',
+  'publish',
+]);
+
 const INHERITABLE_KEYS = STAGE_KEY_ORDER.filter(
-  (k): k is Exclude<(typeof STAGE_KEY_ORDER)[number], 'description' | 'needs' | 'keep_up'> =>
-    k !== 'description' && k !== 'needs' && k !== 'keep_up',
+  (k): k is Exclude<(typeof STAGE_KEY_ORDER)[number], StageOnlyKey> => !STAGE_ONLY_KEYS.has(k),
 );
 
 /**

@@ -1,6 +1,6 @@
 // Readers of single values: booleans, states, [key, value] lists, pattern lists, JSON lists
 // and resources, each reporting what it cannot read at the value's own line and column.
-import { KeepUp, Resources, type JobType, type ParamList } from '@poms/core';
+import { KeepUp, Publish, Resources, type JobType, type ParamList } from '@poms/core';
 import { jsonValue, parseJson, type JsonNode } from './json.ts';
 import {
   isUnset,
@@ -114,6 +114,18 @@ export function readStringList(
     else ctx.badValue(field, `${what} holds non-empty strings`, ctx.atNode(field, item));
   }
   return out.length > 0 ? out : undefined;
+}
+
+/** `publish = {"metadata": true, "rules": [...]}` (a POMS-TS extension key of a stage). */
+export function readPublish(ctx: ImportContext, field: Field): Publish | undefined {
+  const node = ctx.json(field);
+  if (!node) return undefined;
+  const checked = Publish.safeParse(jsonValue(node));
+  if (checked.success) return checked.data;
+  return ctx.badValue(
+    field,
+    `publish: ${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
+  );
 }
 
 /** `keep_up = {"files": 100, "after": "1h"}` (a POMS-TS extension key of a stage). */

@@ -1,7 +1,8 @@
 // `poms files …` and `poms datasets …`: the embedded catalog of the local store (--data DIR).
 import type { Command } from 'commander';
-import type { Query } from '@poms/core';
+import type { DatasetRecord, Query } from '@poms/core';
 import type { Store } from '@poms/server';
+import { readText } from '../campaign-files.ts';
 import { loadQueryParser, loadServer } from '../lazy.ts';
 import { readDeclarations } from '../declared-files.ts';
 import { provenanceLines } from '../provenance-lines.ts';
@@ -278,7 +279,33 @@ export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void
 
   const datasets = program
     .command('datasets')
-    .description('datasets (saved queries) and snapshots');
+    .description('datasets (saved queries and open datasets) and snapshots');
+
+  storeOptions(datasets.command('list'))
+    .description('the datasets, by name: kind (query or open), closed, and the query')
+    .option('--contains <text>', 'only names containing this, any case')
+    .action((opts: StoreOptions & { contains?: string }) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          const items: DatasetRecord[] = [];
+          let total = 0;
+          do {
+            const page = await store.catalog.listDatasets(opts.experiment, {
+              limit: 1000,
+              offset: items.length,
+              ...(opts.contains === undefined ? {} : { nameContains: opts.contains }),
+            });
+            items.push(...page.items);
+            total = page.total;
+            if (page.items.length === 0) break;
+          } while (items.length < total);
+          if (opts.json) printJson(io, { datasets: items });
+          else if (items.length === 0) io.out(`experiment ${opts.experiment} has no datasets`);
+          else for (const d of items) io.out(datasetLine(d));
+          return EXIT_OK;
+        }),
+      ),
+    );
 
   storeOptions(datasets.command('define'))
     .description('save a query under a name (a live definition: it grows with the catalog)')
@@ -302,6 +329,63 @@ export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void
       ),
     );
 
+  storeOptions(datasets.command('open'))
+    .description(
+      'create an open dataset: an explicit list of files that grows as files are added, until closed (idempotent)',
+    )
+    .argument('<name>')
+    .option('--description <text>', 'what it holds')
+    .action((name: string, opts: StoreOptions & { description?: string }) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          const dataset = await store.catalog.createOpenDataset(
+            opts.experiment,
+            name,
+            opts.description === undefined ? {} : { description: opts.description },
+          );
+          const count = await store.catalog.countFiles(opts.experiment, { type: 'defname', name });
+          if (opts.json) printJson(io, { ...dataset, file_count: count });
+          else io.out(`${datasetLine(dataset)}: ${count} files`);
+          return EXIT_OK;
+        }),
+      ),
+    );
+
+  storeOptions(datasets.command('add'))
+    .description('add declared files to an open dataset, all or nothing')
+    .argument('<name>')
+    .argument('[files...]', 'file names')
+    .option('--from <file>', 'also the names in this file, one a line (- for standard input)')
+    .action((name: string, names: string[], opts: StoreOptions & { from?: string }) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          const files = [...names, ...(opts.from === undefined ? [] : namesIn(opts.from))];
+          if (files.length === 0) {
+            throw new UsageError('give the files to add: as arguments, or --from FILE');
+          }
+          const result = await store.catalog.addToDataset(opts.experiment, name, files);
+          if (opts.json) printJson(io, result);
+          else io.out(`dataset ${name}: ${result.added} added, ${result.already} already in it`);
+          return EXIT_OK;
+        }),
+      ),
+    );
+
+  storeOptions(datasets.command('close'))
+    .description('close an open dataset: no more files may be added (idempotent)')
+    .argument('<name>')
+    .action((name: string, opts: StoreOptions) =>
+      runAsync(() =>
+        withStore(opts, async (store) => {
+          const dataset = await store.catalog.closeDataset(opts.experiment, name);
+          const count = await store.catalog.countFiles(opts.experiment, { type: 'defname', name });
+          if (opts.json) printJson(io, { ...dataset, file_count: count });
+          else io.out(`${datasetLine(dataset)}: ${count} files`);
+          return EXIT_OK;
+        }),
+      ),
+    );
+
   storeOptions(datasets.command('snapshot'))
     .description("freeze a dataset's current files")
     .argument('<name>')
@@ -312,7 +396,10 @@ export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void
           const snapshot = await store.catalog.snapshot(
             opts.experiment,
             { type: 'defname', name },
-            { queryText: dataset.query, dataset: name },
+            {
+              queryText: dataset.kind === 'open' ? `defname: ${name}` : dataset.query,
+              dataset: name,
+            },
           );
           if (opts.json) printJson(io, snapshot);
           else io.out(`snapshot ${snapshot.id} of ${name}: ${snapshot.file_count} files`);
@@ -320,4 +407,19 @@ export function fileCommands(program: Command, io: Io, runAsync: RunAsync): void
         }),
       ),
     );
+}
+
+/** `raw_data  query  data_tier = raw`, `mirror  open` or `mirror  open, closed 2030-…`. */
+function datasetLine(d: DatasetRecord): string {
+  if (d.kind === 'query') return `${d.name}  query  ${d.query}`;
+  const closed = d.closed_at === null ? '' : `, closed ${d.closed_at}`;
+  return `${d.name}  open${closed}${d.description === null ? '' : `  ${d.description}`}`;
+}
+
+/** File names, one a line; blank lines and lines starting with # are skipped. */
+function namesIn(source: string): string[] {
+  return readText(source)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
 }

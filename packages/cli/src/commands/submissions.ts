@@ -10,6 +10,7 @@ import type {
   HoldRecord,
   JobRecord,
   LedgerEntry,
+  PublicationRecord,
   SubmissionRecord,
 } from '@poms/server';
 import { loadServer } from '../lazy.ts';
@@ -363,6 +364,8 @@ interface Detail {
   jobs: JobRecord[];
   children: SubmissionRecord[];
   ledger: { items: LedgerEntry[]; total: number };
+  /** Where its outputs stand outside the catalog; null when its stage asks for nothing. */
+  publication: PublicationRecord | null;
 }
 
 /** Where a submission's details come from: the store, or the server. */
@@ -406,14 +409,15 @@ function localSource(local: Local): Source {
     campaignSubmissions,
     detail: async (id, all) => {
       const s = await store.submissions.get(id);
-      const [statistics, history, jobs, children, ledger] = await Promise.all([
+      const [statistics, history, jobs, children, ledger, publication] = await Promise.all([
         store.submissions.statistics(id),
         store.submissions.history(id),
         store.submissions.jobs(id),
         childrenOf(campaignSubmissions, s),
         ledgerOf(id, all),
+        store.publications.get(id),
       ]);
-      return { s, statistics, history, jobs, children, ledger };
+      return { s, statistics, history, jobs, children, ledger, publication };
     },
   };
 }
@@ -445,14 +449,19 @@ function remoteSource(remote: Remote): Source {
     get: async (id) => (await client.call<Details>('GET', path(id))).submission,
     campaignSubmissions,
     detail: async (id, all) => {
-      const { submission: s, statistics, history } = await client.call<Details>('GET', path(id));
+      const {
+        submission: s,
+        statistics,
+        history,
+        publication,
+      } = await client.call<Details>('GET', path(id));
       // The details answer counts the jobs; the jobs themselves come a page at a time.
       const [children, ledger, jobs] = await Promise.all([
         childrenOf(campaignSubmissions, s),
         ledgerOf(id, all),
         allPages<JobRecord>(client, `${path(id)}/jobs`, {}, 1000),
       ]);
-      return { s, statistics, history, jobs, children, ledger };
+      return { s, statistics, history, jobs, children, ledger, publication };
     },
   };
 }
@@ -536,11 +545,12 @@ function recoveriesOf(s: SubmissionRecord, all: SubmissionRecord[]): SubmissionR
 }
 
 function printDetail(io: Io, json: boolean, detail: Detail): void {
-  const { s, statistics, history, jobs, children, ledger } = detail;
+  const { s, statistics, history, jobs, children, ledger, publication } = detail;
   if (json) {
     printJson(io, {
       submission: s,
       statistics,
+      publication,
       history,
       jobs,
       children: children.map((c) => ({
@@ -598,6 +608,8 @@ function printDetail(io: Io, json: boolean, detail: Detail): void {
     `  with outputs ${st.with_outputs}, with located outputs ${st.with_located_outputs}, pending ${st.pending}; outputs ${st.outputs} (${st.located_outputs} located)`,
   );
 
+  if (publication !== null) lines.push('', ...publicationLines(publication));
+
   lines.push('', 'history');
   lines.push(
     indent(
@@ -650,4 +662,21 @@ function printDetail(io: Io, json: boolean, detail: Detail): void {
 function seconds(value: number | null): string {
   if (value === null) return '-';
   return value < 100 ? `${value.toFixed(1)}s` : `${Math.round(value)}s`;
+}
+
+/** Where the outputs stand outside the catalog: MetaCat/SAM, Rucio and its rules, the location. */
+function publicationLines(p: PublicationRecord): string[] {
+  const lines = [`outputs published (${p.state}, ${when(p.updated_at)})`];
+  lines.push(
+    `  ${p.outputs} output(s): ${p.declared} declared, ${p.registered} registered in Rucio${p.rucio_dataset ? ` (${p.rucio_dataset})` : ''}, ${p.at_location} at the output location`,
+  );
+  for (const r of p.rules) {
+    lines.push(
+      `  rule ${r.id}: ${r.copies} × ${r.rse_expression} ${r.state || '?'} (locks ok ${r.locks_ok}, replicating ${r.locks_replicating}, stuck ${r.locks_stuck})${r.error ? `: ${r.error}` : ''}`,
+    );
+  }
+  if (p.state !== 'done') {
+    lines.push(`  ${p.state === 'retrying' ? `failed ${p.failures} time(s): ` : ''}${p.detail}`);
+  }
+  return lines;
 }

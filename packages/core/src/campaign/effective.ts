@@ -14,6 +14,7 @@ import {
   type LaunchSetup,
   type ParamList,
   type Position,
+  type Publish,
   type RecoveryStep,
   type Resources,
   type Stage,
@@ -61,6 +62,19 @@ export interface EffectiveStage {
   needs: EffectiveEdge[];
   /** Keep-up launches: after `files` new input files, or `after_s` seconds with at least one. */
   keep_up: { files: number | undefined; after_s: number | undefined } | undefined;
+  /** The storage location outputs must reach; undefined: where the jobs put them. */
+  output_location: string | undefined;
+  /** Open dataset (launch text) collecting the stage's outputs. */
+  output_dataset: string | undefined;
+  publish: EffectivePublish | undefined;
+}
+
+export interface EffectivePublish {
+  metadata: boolean;
+  metadata_dataset: string | undefined;
+  rucio: boolean;
+  rules: { copies: number; rse_expression: string; lifetime_s: number | undefined }[];
+  wait_for_rules: boolean;
 }
 
 export interface EffectiveJobType {
@@ -196,6 +210,24 @@ export function effectiveStage(
             after_s:
               stage.keep_up.after === undefined ? undefined : durationSeconds(stage.keep_up.after),
           },
+    output_location: stage.output_location,
+    output_dataset: stage.output_dataset,
+    publish: stage.publish === undefined ? undefined : effectivePublish(stage.publish),
+  };
+}
+
+function effectivePublish(publish: Publish): EffectivePublish {
+  const rules = (publish.rules ?? []).map((rule) => ({
+    copies: rule.copies,
+    rse_expression: rule.rse_expression,
+    lifetime_s: rule.lifetime === undefined ? undefined : durationSeconds(rule.lifetime),
+  }));
+  return {
+    metadata: publish.metadata ?? false,
+    metadata_dataset: publish.metadata_dataset,
+    rucio: (publish.rucio ?? false) || rules.length > 0,
+    rules,
+    wait_for_rules: publish.wait_for_rules ?? false,
   };
 }
 

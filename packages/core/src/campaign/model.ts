@@ -229,11 +229,62 @@ export const KeepUp = z
   });
 export type KeepUp = z.infer<typeof KeepUp>;
 
+/** A replication rule made on each submission's Rucio dataset of outputs. */
+export const PublishRule = z.strictObject({
+  copies: z.int().min(1).max(20),
+  /** An RSE name or expression (`type=TAPE`, `tier=1&disk=1`). */
+  rse_expression: z.string().min(1).max(500),
+  /** How long the copies are kept; none: for good. */
+  lifetime: DurationText.optional(),
+});
+export type PublishRule = z.infer<typeof PublishRule>;
+
+/**
+ * Where a stage's outputs go beyond the embedded catalog, done by the server once a submission's
+ * jobs have ended and before it is Located: declared to the experiment's metadata catalog
+ * (MetaCat or SAM), registered in Rucio with one dataset per submission, and replicated by rules.
+ */
+export const Publish = z
+  .strictObject({
+    /** Declare the outputs to the experiment's MetaCat or SAM. */
+    metadata: z.boolean().optional(),
+    /** The metadata catalog's dataset they join (MetaCat `namespace:name`); launch text. */
+    metadata_dataset: z.string().min(1).max(500).optional(),
+    /** Register the outputs in Rucio, attached to a dataset per submission. */
+    rucio: z.boolean().optional(),
+    /** Rules made on each submission's Rucio dataset (implies `rucio`). */
+    rules: z.array(PublishRule).max(10).optional(),
+    /** Completion criterion: a submission is Located only once every rule is OK. */
+    wait_for_rules: z.boolean().optional(),
+  })
+  .refine((p) => p.wait_for_rules !== true || (p.rules?.length ?? 0) > 0, {
+    message: 'wait_for_rules needs rules to wait for',
+    path: ['wait_for_rules'],
+  });
+export type Publish = z.infer<typeof Publish>;
+
 export const Stage = z.strictObject({
   description: z.string().optional(),
   ...inheritableStageFields,
   keep_up: KeepUp.optional().describe(
     'Launch by itself as the input dataset grows: after `files` new files, or `after` a duration with at least one',
+  ),
+  output_location: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'Storage location where outputs must land: a submission is Located once its outputs have replicas there',
+    ),
+  output_dataset: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('Open dataset of the catalog that collects every output of the stage (launch text)'),
+  publish: Publish.optional().describe(
+    "Declare outputs to the experiment's MetaCat/SAM, register them in Rucio, replicate them by rules",
   ),
   needs: z
     .array(Need)
@@ -314,6 +365,9 @@ export const STAGE_KEY_ORDER = [
   'output_ancestor_depth',
   'clear_schedule_when_exhausted',
   'keep_up',
+  'output_location',
+  'output_dataset',
+  'publish',
 ] as const satisfies readonly (keyof Stage)[];
 
 export const JOB_TYPE_KEY_ORDER = [

@@ -1,5 +1,5 @@
 // The Catalog port (DESIGN.md §4): files with metadata, parentage and replicas; datasets as saved
-// queries; snapshots as frozen file lists. The embedded catalog (server adapters) implements it
+// queries or as open lists of files that grow until closed; snapshots as frozen file lists. The embedded catalog (server adapters) implements it
 // over the store; Rucio/MetaCat adapters will implement it too.
 import { z } from 'zod';
 import type { SplitCursor } from '../split/cursor.ts';
@@ -60,8 +60,19 @@ export interface DeclareResult {
 
 export interface DatasetRecord {
   name: string;
+  /** 'query': a saved query, live; 'open': an explicit list of files that grows until it is closed. */
+  kind: 'query' | 'open';
+  /** The saved query ('query' datasets); '' for an open dataset. */
   query: string;
+  description: string | null;
   created_at: string;
+  /** When an open dataset was closed (no more files may be added); null while open and for query datasets. */
+  closed_at: string | null;
+}
+
+export interface DatasetAddResult {
+  added: number;
+  already: number;
 }
 
 export interface SnapshotRecord {
@@ -219,6 +230,20 @@ export interface Catalog {
   /** The smallest value of a numeric or time field among the query's files (for byrun, new). */
   minValue(experiment: string, query: Query, field: string): Promise<number | null>;
   defineDataset(experiment: string, name: string, query: string): Promise<DatasetRecord>;
+  /** Creates an open dataset; idempotent when an open dataset of that name exists (its record is returned, description unchanged). A query dataset of that name is a conflict. */
+  createOpenDataset(
+    experiment: string,
+    name: string,
+    options?: { description?: string },
+  ): Promise<DatasetRecord>;
+  /** Adds existing catalog files to an open dataset, atomically; files already in it count as `already`. Unknown file → NotFoundError naming the first unknown file, nothing written. Closed or query dataset → conflict error naming the dataset, nothing written. Up to 10^5 names per call, batched internally. */
+  addToDataset(
+    experiment: string,
+    name: string,
+    files: readonly string[],
+  ): Promise<DatasetAddResult>;
+  /** Closes an open dataset (idempotent; answers the record). A query dataset → conflict error. */
+  closeDataset(experiment: string, name: string): Promise<DatasetRecord>;
   getDataset(experiment: string, name: string): Promise<DatasetRecord>;
   /** Datasets by name (byte order), a page at a time, with how many match. */
   listDatasets(experiment: string, options?: DatasetListOptions): Promise<DatasetPage>;

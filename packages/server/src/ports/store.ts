@@ -10,6 +10,7 @@
  */
 import type { CampaignId, Catalog, Clock, IdSource } from '@poms/core';
 import type { ControlRepository } from './control.ts';
+import type { PublicationRepository } from './publications.ts';
 import type { AuditRepository, IdentityRepository } from './identity.ts';
 import type { CursorPage, OffsetPage } from './pages.ts';
 import type { SubmissionRepository } from './submissions.ts';
@@ -49,6 +50,8 @@ export interface StoreScope {
   readonly audit: AuditRepository;
   /** Templates people saved in an experiment (./templates.ts). */
   readonly templates: ExperimentTemplateRepository;
+  /** Where submissions' outputs stand outside the embedded catalog (./publications.ts). */
+  readonly publications: PublicationRepository;
   /** True in a transaction's scope: what must commit with a change (audit) asks for it. */
   readonly inTransaction: boolean;
   /**

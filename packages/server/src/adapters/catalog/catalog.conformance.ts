@@ -6,11 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  nextSlice,
+  parseSplitSpec,
   type Catalog,
   type CompareOp,
   type DeclaredFile,
   type Literal,
   type Query,
+  type SplitSpec,
 } from '@poms/core';
 import { parseQuery } from '@poms/core/query';
 import {
@@ -21,7 +24,7 @@ import {
 } from '../../ports/errors.ts';
 import type { Store, StoreDeps } from '../../ports/store.ts';
 import { counterIds, manualClock } from '../storage/store.conformance.ts';
-import { FileConflictError } from './errors.ts';
+import { DatasetConflictError, FileConflictError } from './errors.ts';
 import { QueryTextError } from './query-text.ts';
 
 /** Opens a fresh, empty, migrated store; deps not given are the adapter's test defaults. */
@@ -898,8 +901,11 @@ export function describeCatalogConformance(name: string, openFresh: OpenFreshSto
           const raw = await catalog.defineDataset(EXP, 'raw-files', 'data_tier = raw');
           assert.deepEqual(raw, {
             name: 'raw-files',
+            kind: 'query',
             query: 'data_tier = raw',
+            description: null,
             created_at: '2030-01-02T03:04:05.006Z',
+            closed_at: null,
           });
           await catalog.defineDataset(EXP, 'early.raw', 'defname: raw-files and run_number <= 1');
           assert.deepEqual(await catalog.getDataset(EXP, 'raw-files'), raw);
@@ -995,6 +1001,263 @@ export function describeCatalogConformance(name: string, openFresh: OpenFreshSto
           // Diamonds are not cycles.
           await catalog.defineDataset(EXP, 'd', 'defname: a or defname: b');
           await match(catalog, q.defname('d'), ['raw_a.dat', 'raw_b.dat', 'raw_c.dat']);
+        }));
+    });
+
+    describe('open datasets', () => {
+      const conflict = (p: Promise<unknown>, dataset: string, message?: RegExp) =>
+        rejectsWith(p, ConflictError, (err) => {
+          assert.ok(err instanceof DatasetConflictError, String(err));
+          assert.equal(err.entity, 'dataset');
+          assert.equal(err.key, dataset);
+          assert.match(err.message, new RegExp(JSON.stringify(dataset)));
+          if (message !== undefined) assert.match(err.message, message);
+        });
+
+      it('creates an open dataset idempotently; a query dataset of that name is a conflict', () =>
+        use(async (catalog) => {
+          const made = await catalog.createOpenDataset(EXP, 'mirror', {
+            description: 'raw files from SAM',
+          });
+          assert.deepEqual(made, {
+            name: 'mirror',
+            kind: 'open',
+            query: '',
+            description: 'raw files from SAM',
+            created_at: '2030-01-02T03:04:05.006Z',
+            closed_at: null,
+          });
+          // Again: the same record, description unchanged.
+          assert.deepEqual(
+            await catalog.createOpenDataset(EXP, 'mirror', { description: 'other' }),
+            made,
+          );
+          assert.deepEqual(await catalog.createOpenDataset(EXP, 'mirror'), made);
+          assert.deepEqual(await catalog.getDataset(EXP, 'mirror'), made);
+          assert.deepEqual(await catalog.createOpenDataset(EXP, 'bare'), {
+            ...made,
+            name: 'bare',
+            description: null,
+          });
+
+          await catalog.defineDataset(EXP, 'raw', 'data_tier = raw');
+          await conflict(catalog.createOpenDataset(EXP, 'raw'), 'raw', /saved query/);
+          // Nor does an open dataset become a query.
+          await conflict(catalog.defineDataset(EXP, 'mirror', 'all'), 'mirror', /open dataset/);
+          assert.deepEqual(await catalog.getDataset(EXP, 'mirror'), made);
+          assert.deepEqual(
+            (await catalog.listDatasets(EXP)).items.map((d) => [d.name, d.kind]),
+            [
+              ['bare', 'open'],
+              ['mirror', 'open'],
+              ['raw', 'query'],
+            ],
+          );
+
+          await invalid(catalog.createOpenDataset(EXP, 'bad name'), 'name');
+          await invalid(
+            catalog.createOpenDataset(EXP, 'long', { description: 'x'.repeat(1001) }),
+            'description',
+          );
+          await notFound(catalog.createOpenDataset('nova', 'x'), 'nova');
+          await notFound(catalog.getDataset(EXP, 'long'), 'long');
+        }));
+
+      it('adds files atomically, counting those already in it; refuses unknown files', () =>
+        use(async (catalog) => {
+          await catalog.createOpenDataset(EXP, 'picked');
+          assert.deepEqual(await catalog.addToDataset(EXP, 'picked', ['raw_b.dat', 'raw_a.dat']), {
+            added: 2,
+            already: 0,
+          });
+          assert.deepEqual(
+            await catalog.addToDataset(EXP, 'picked', ['raw_b.dat', 'raw_c.dat', 'raw_c.dat']),
+            { added: 1, already: 2 },
+          );
+          assert.deepEqual(await catalog.addToDataset(EXP, 'picked', []), {
+            added: 0,
+            already: 0,
+          });
+          await match(catalog, q.defname('picked'), ['raw_a.dat', 'raw_b.dat', 'raw_c.dat']);
+
+          // An unknown file: the first one is named, and nothing is added.
+          await notFound(
+            catalog.addToDataset(EXP, 'picked', ['raw_d.dat', 'ghost_1', 'ghost_2']),
+            'ghost_1',
+          );
+          assert.equal(await catalog.countFiles(EXP, q.defname('picked')), 3);
+          await notFound(catalog.addToDataset(EXP, 'ghost', ['raw_d.dat']), 'ghost');
+          await notFound(catalog.addToDataset('nova', 'picked', ['raw_d.dat']), 'nova');
+          await invalid(catalog.addToDataset(EXP, 'picked', ['raw_d.dat', '']), 'files');
+          await invalid(
+            catalog.addToDataset(EXP, 'picked', 'raw_d.dat' as unknown as string[]),
+            'files',
+          );
+          await invalid(
+            catalog.addToDataset(
+              EXP,
+              'picked',
+              Array.from({ length: 100_001 }, () => 'raw_d.dat'),
+            ),
+            'files',
+          );
+          assert.equal(await catalog.countFiles(EXP, q.defname('picked')), 3);
+
+          await catalog.defineDataset(EXP, 'raw', 'data_tier = raw');
+          await conflict(catalog.addToDataset(EXP, 'raw', ['raw_a.dat']), 'raw', /saved query/);
+          await conflict(catalog.closeDataset(EXP, 'raw'), 'raw', /saved query/);
+        }));
+
+      it('adds many files in batches, in one call', () =>
+        use(
+          async (catalog) => {
+            const many = Array.from({ length: 25_000 }, (_, i) => ({
+              name: `gen_${String(i).padStart(6, '0')}.root`,
+            }));
+            await catalog.declareFiles(EXP, many);
+            await catalog.createOpenDataset(EXP, 'generated');
+            const names = many.map((f) => f.name);
+            assert.deepEqual(await catalog.addToDataset(EXP, 'generated', names.slice(0, 100)), {
+              added: 100,
+              already: 0,
+            });
+            assert.deepEqual(await catalog.addToDataset(EXP, 'generated', names), {
+              added: 24_900,
+              already: 100,
+            });
+            assert.equal(await catalog.countFiles(EXP, q.defname('generated')), 25_000);
+            // The unknown name in the last batch undoes the batches before it.
+            await catalog.createOpenDataset(EXP, 'other');
+            await notFound(catalog.addToDataset(EXP, 'other', [...names, 'ghost']), 'ghost');
+            assert.equal(await catalog.countFiles(EXP, q.defname('other')), 0);
+          },
+          { fixture: false },
+        ));
+
+      it('closes an open dataset: idempotent, and no more files may be added', () => {
+        const clock = manualClock();
+        return use(
+          async (catalog) => {
+            await catalog.createOpenDataset(EXP, 'done');
+            await catalog.addToDataset(EXP, 'done', ['raw_a.dat']);
+            clock.advance(1000);
+            const closed = await catalog.closeDataset(EXP, 'done');
+            assert.equal(closed.kind, 'open');
+            assert.equal(closed.closed_at, '2030-01-02T03:04:06.006Z');
+            clock.advance(1000);
+            assert.deepEqual(await catalog.closeDataset(EXP, 'done'), closed);
+            assert.deepEqual(await catalog.getDataset(EXP, 'done'), closed);
+            // Creating it again answers the closed record; it stays closed.
+            assert.deepEqual(await catalog.createOpenDataset(EXP, 'done'), closed);
+            await conflict(catalog.addToDataset(EXP, 'done', ['raw_b.dat']), 'done', /closed/);
+            await conflict(catalog.addToDataset(EXP, 'done', ['ghost']), 'done', /closed/);
+            await match(catalog, q.defname('done'), ['raw_a.dat']);
+            await notFound(catalog.closeDataset(EXP, 'ghost'), 'ghost');
+          },
+          { deps: { clock } },
+        );
+      });
+
+      it('defname of an open dataset is live; query datasets may build on it', () =>
+        use(async (catalog) => {
+          await catalog.createOpenDataset(EXP, 'picked');
+          await catalog.defineDataset(EXP, 'picked-raw', 'defname: picked and data_tier = raw');
+          await match(catalog, q.defname('picked'), []);
+          await catalog.addToDataset(EXP, 'picked', ['raw_a.dat', 'reco_f.root']);
+          await match(catalog, q.defname('picked'), ['raw_a.dat', 'reco_f.root']);
+          await match(catalog, q.defname('picked-raw'), ['raw_a.dat']);
+          await match(catalog, parsed('defname: picked minus data_tier = raw'), ['reco_f.root']);
+          await match(catalog, q.children(q.defname('picked')), ['reco_f.root', 'ana_h.root']);
+          // Files declared later and added later are seen by both.
+          await catalog.declareFiles(EXP, [
+            { name: 'raw_new.dat', metadata: { data_tier: 'raw' } },
+          ]);
+          await match(catalog, q.defname('picked-raw'), ['raw_a.dat']);
+          await catalog.addToDataset(EXP, 'picked', ['raw_new.dat', 'raw_b.dat']);
+          await match(catalog, q.defname('picked-raw'), ['raw_a.dat', 'raw_b.dat', 'raw_new.dat']);
+          assert.equal(await catalog.countFiles(EXP, q.defname('picked')), 4);
+          assert.equal(await catalog.minValue(EXP, q.defname('picked'), 'run_number'), 1);
+        }));
+
+      it('a snapshot of an open dataset freezes its members', () => {
+        const clock = manualClock();
+        return use(
+          async (catalog) => {
+            await catalog.createOpenDataset(EXP, 'picked');
+            await catalog.addToDataset(EXP, 'picked', ['raw_a.dat', 'raw_b.dat']);
+            const first = await catalog.snapshot(EXP, q.defname('picked'), {
+              queryText: '',
+              dataset: 'picked',
+            });
+            assert.equal(first.query, 'defname: picked');
+            assert.equal(first.dataset, 'picked');
+            assert.equal(first.file_count, 2);
+            await catalog.addToDataset(EXP, 'picked', ['raw_c.dat']);
+            await match(catalog, q.snapshot(first.id), ['raw_a.dat', 'raw_b.dat']);
+            clock.advance(1000);
+            const second = await catalog.snapshot(EXP, q.defname('picked'), {
+              queryText: 'defname: picked',
+              dataset: 'picked',
+            });
+            assert.equal(second.file_count, 3);
+            assert.deepEqual(await catalog.getSnapshot(EXP, 'picked'), second);
+            await match(catalog, q.minus(q.snapshot('picked'), q.snapshot(first.id)), [
+              'raw_c.dat',
+            ]);
+          },
+          { deps: { clock } },
+        );
+      });
+
+      it('a split over defname of an open dataset hands out the files added since', () =>
+        use(async (catalog) => {
+          const owner = 'stg_0000000000000000000000stage';
+          const parsedSpec = parseSplitSpec('drainingn(2)');
+          assert.ok(parsedSpec.ok);
+          const spec: SplitSpec = parsedSpec.spec;
+          const source = {
+            countFiles: (query: Query) => catalog.countFiles(EXP, query),
+            minValue: (query: Query, field: string) => catalog.minValue(EXP, query, field),
+            queryFiles: (query: Query, page: { limit: number }) =>
+              catalog.queryFiles(EXP, query, page),
+          };
+          /** Takes the next slice as a launch does; answers its files, or null when idle. */
+          const take = async (): Promise<string[] | null> => {
+            const state = await catalog.splitState(EXP, owner);
+            const next = await nextSlice(spec, state.cursor, {
+              source,
+              owner,
+              input: q.defname('stream'),
+              now: 1.9e9,
+            });
+            if (next.status !== 'slice') return null;
+            assert.equal(next.slice.kind, 'files');
+            const record = await catalog.recordSlice(EXP, owner, {
+              spec: 'drainingn(2)',
+              expectedSlices: state.slices,
+              ...(next.slice.kind === 'files' ? { query: next.slice.query } : {}),
+              queryText: next.slice.label,
+              label: next.slice.label,
+              cursor: next.cursor,
+            });
+            assert.ok(record.snapshot_id !== null);
+            return names(catalog, q.snapshot(record.snapshot_id));
+          };
+          await catalog.createOpenDataset(EXP, 'stream');
+          await catalog.addToDataset(EXP, 'stream', ['raw_a.dat', 'raw_b.dat', 'raw_c.dat']);
+          assert.deepEqual(await take(), ['raw_a.dat', 'raw_b.dat']);
+          // The dataset grew: the split sees the new files (and never the delivered ones again).
+          await catalog.addToDataset(EXP, 'stream', ['raw_d.dat', 'Reco_e.root', 'raw_a.dat']);
+          assert.deepEqual(await take(), ['Reco_e.root', 'raw_c.dat']);
+          assert.deepEqual(await take(), ['raw_d.dat']);
+          assert.equal(await take(), null);
+          await match(catalog, q.delivered(owner), [
+            'Reco_e.root',
+            'raw_a.dat',
+            'raw_b.dat',
+            'raw_c.dat',
+            'raw_d.dat',
+          ]);
         }));
     });
 

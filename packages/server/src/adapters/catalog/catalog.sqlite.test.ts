@@ -60,6 +60,12 @@ describe('catalog on sqlite: query plans use the indexes', () => {
         })),
       );
       await store.catalog.snapshot('mu2e', { type: 'all' }, { queryText: 'all', owner: 'stage' });
+      await store.catalog.createOpenDataset('mu2e', 'picked');
+      await store.catalog.addToDataset(
+        'mu2e',
+        'picked',
+        Array.from({ length: 20 }, (_, i) => name(i * 50)),
+      );
     } finally {
       await store.close();
     }
@@ -70,7 +76,7 @@ describe('catalog on sqlite: query plans use the indexes', () => {
 
   async function plan(query: Query): Promise<string> {
     const resolved = await resolveQuery(query, {
-      datasetQuery: () => Promise.resolve(undefined),
+      dataset: (name) => Promise.resolve(name === 'picked' ? { kind: 'open' } : undefined),
       snapshotId: (ref) => Promise.resolve(ref),
       parse: () => assert.fail('no datasets here'),
     });
@@ -131,6 +137,11 @@ describe('catalog on sqlite: query plans use the indexes', () => {
       'delivered',
       { type: 'delivered', owner: 'stage' },
       /INDEX snapshots_owner_ix \(experiment=\? AND owner=\?\)[^]*USING PRIMARY KEY \(snapshot=\?\)/,
+    ],
+    [
+      'open dataset',
+      { type: 'defname', name: 'picked' },
+      /SEARCH df USING PRIMARY KEY \(experiment=\? AND dataset=\?\)/,
     ],
   ];
   for (const [what, query, expected] of cases) {

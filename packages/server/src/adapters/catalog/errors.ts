@@ -27,6 +27,17 @@ export class FileConflictError extends ConflictError {
   }
 }
 
+/**
+ * A dataset of the wrong kind or state for the change asked: adding files to a saved query or to
+ * a closed dataset, redefining an open dataset as a query. Names the dataset.
+ */
+export class DatasetConflictError extends ConflictError {
+  constructor(dataset: string, message: string) {
+    super(entity('dataset'), dataset);
+    this.message = `dataset ${JSON.stringify(dataset)} ${message}`;
+  }
+}
+
 /** A bad declaration, naming the file and the field. */
 export function badFile(file: string, field: string, message: string): InvalidArgumentError {
   return new InvalidArgumentError(field, `file ${JSON.stringify(file)}: ${message}`);

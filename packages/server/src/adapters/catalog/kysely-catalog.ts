@@ -9,6 +9,7 @@ import {
   isStandardField,
   type Catalog,
   type Clock,
+  type DatasetAddResult,
   type DatasetListOptions,
   type DatasetPage,
   type DatasetRecord,
@@ -31,21 +32,24 @@ import {
   type SplitStateRecord,
 } from '@poms/core';
 import { InvalidArgumentError } from '../../ports/errors.ts';
-import type {
-  Database,
-  DatasetsTable,
-  FileRowId,
-  SnapshotsTable,
-  SqlDialect,
-} from '../storage/schema.ts';
+import type { Database, FileRowId, SnapshotsTable, SqlDialect } from '../storage/schema.ts';
 import * as check from '../storage/repositories/validate.ts';
 import { isUniqueViolation } from '../storage/repositories/dialect.ts';
 import { inTransaction } from '../storage/repositories/transaction.ts';
 import { declareAll } from './declare.ts';
 import { deleteField, readFields, writeField } from './metadata-fields.ts';
 import { producedFiles, walkProvenance } from './provenance.ts';
-import { notFound } from './errors.ts';
+import { DatasetConflictError, notFound } from './errors.ts';
 import { isStorableText } from './metadata.ts';
+import {
+  DATASET_COLUMNS,
+  addFiles,
+  closeOpen,
+  createOpen,
+  descriptionOf,
+  readDataset,
+  toDataset,
+} from './open-datasets.ts';
 import { parseQueryText } from './query-text.ts';
 import { resolveQuery, type ResolveOptions } from './resolve.ts';
 import {
@@ -86,10 +90,6 @@ function toFileRecord(row: FileRow): FileRecord {
     metadata: JSON.parse(row.metadata) as Record<string, MetadataValue>,
     created_at: row.created_at,
   };
-}
-
-function toDataset(row: Pick<DatasetsTable, 'name' | 'query' | 'created_at'>): DatasetRecord {
-  return { name: row.name, query: row.query, created_at: row.created_at };
 }
 
 function toSnapshot(row: Selectable<SnapshotsTable>): SnapshotRecord {
@@ -288,13 +288,73 @@ export class KyselyCatalog implements Catalog {
     const now = this.#clock.now().toISOString();
     const row = await this.#db
       .insertInto('datasets')
-      .values({ experiment, name: datasetName, query, created_at: now, updated_at: now })
+      .values({
+        experiment,
+        name: datasetName,
+        kind: 'query',
+        query,
+        description: null,
+        created_at: now,
+        updated_at: now,
+        closed_at: null,
+      })
       .onConflict((oc) =>
-        oc.columns(['experiment', 'name']).doUpdateSet({ query, updated_at: now }),
+        oc
+          .columns(['experiment', 'name'])
+          .doUpdateSet({ query, updated_at: now })
+          // An open dataset keeps its files: it is never silently turned into a query.
+          .where('datasets.kind', '=', 'query'),
       )
-      .returning(['name', 'query', 'created_at'])
-      .executeTakeFirstOrThrow();
+      .returning(DATASET_COLUMNS)
+      .executeTakeFirst();
+    if (row === undefined) {
+      throw new DatasetConflictError(datasetName, 'is an open dataset: it cannot become a query');
+    }
     return toDataset(row);
+  }
+
+  async createOpenDataset(
+    experiment: string,
+    name: string,
+    options: { description?: string } = {},
+  ): Promise<DatasetRecord> {
+    const datasetName = datasetNameOf(name);
+    const description = descriptionOf(options.description);
+    await this.#requireExperiment(experiment);
+    return createOpen(
+      this.#db,
+      experiment,
+      datasetName,
+      description,
+      this.#clock.now().toISOString(),
+    );
+  }
+
+  async addToDataset(
+    experiment: string,
+    name: string,
+    files: readonly string[],
+  ): Promise<DatasetAddResult> {
+    await this.#requireExperiment(experiment);
+    if (typeof name !== 'string' || !DATASET_NAME_PATTERN.test(name)) {
+      throw notFound('dataset', String(name));
+    }
+    return addFiles(
+      this.#db,
+      this.#dialect,
+      experiment,
+      name,
+      files,
+      this.#clock.now().toISOString(),
+    );
+  }
+
+  async closeDataset(experiment: string, name: string): Promise<DatasetRecord> {
+    await this.#requireExperiment(experiment);
+    if (typeof name !== 'string' || !DATASET_NAME_PATTERN.test(name)) {
+      throw notFound('dataset', String(name));
+    }
+    return closeOpen(this.#db, experiment, name, this.#clock.now().toISOString());
   }
 
   async getDataset(experiment: string, name: string): Promise<DatasetRecord> {
@@ -302,14 +362,9 @@ export class KyselyCatalog implements Catalog {
     if (typeof name !== 'string' || !DATASET_NAME_PATTERN.test(name)) {
       throw notFound('dataset', String(name));
     }
-    const row = await this.#db
-      .selectFrom('datasets')
-      .select(['name', 'query', 'created_at'])
-      .where('experiment', '=', experiment)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    if (row === undefined) throw notFound('dataset', name);
-    return toDataset(row);
+    const record = await readDataset(this.#db, experiment, name);
+    if (record === undefined) throw notFound('dataset', name);
+    return record;
   }
 
   async listDatasets(experiment: string, options: DatasetListOptions = {}): Promise<DatasetPage> {
@@ -332,12 +387,7 @@ export class KyselyCatalog implements Catalog {
       filtered
         .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
         .executeTakeFirstOrThrow(),
-      filtered
-        .select(['name', 'query', 'created_at'])
-        .orderBy('name')
-        .limit(limit)
-        .offset(offset)
-        .execute(),
+      filtered.select(DATASET_COLUMNS).orderBy('name').limit(limit).offset(offset).execute(),
     ]);
     return { items: rows.map(toDataset), total: Number(counted.n) };
   }
@@ -351,11 +401,15 @@ export class KyselyCatalog implements Catalog {
     const owner = options.owner === undefined ? null : check.label('owner', options.owner);
     const ctx = await this.#context(experiment);
     const dataset = options.dataset === undefined ? null : options.dataset;
-    if (dataset !== null) await this.getDataset(experiment, dataset);
+    // An open dataset has no query text: its snapshot records `defname:`, what it froze.
+    const text =
+      dataset !== null && (await this.getDataset(experiment, dataset)).kind === 'open'
+        ? queryText || `defname: ${dataset}`
+        : queryText;
     const resolved = await this.#resolve(experiment, query);
     const id: string = this.#ids.next('snapshot');
     const created_at = this.#clock.now().toISOString();
-    const row = { id, experiment, dataset, query: queryText, owner, file_count: 0, created_at };
+    const row = { id, experiment, dataset, query: text, owner, file_count: 0, created_at };
     const file_count = await inTransaction(this.#db, (trx) =>
       insertSnapshot(trx, row, resolved, ctx),
     );
@@ -518,14 +572,15 @@ export class KyselyCatalog implements Catalog {
     return resolveQuery(
       query,
       {
-        datasetQuery: async (name) => {
+        dataset: async (name) => {
           const row = await this.#db
             .selectFrom('datasets')
-            .select('query')
+            .select(['kind', 'query'])
             .where('experiment', '=', experiment)
             .where('name', '=', name)
             .executeTakeFirst();
-          return row?.query;
+          if (row === undefined) return undefined;
+          return row.kind === 'open' ? { kind: 'open' } : { kind: 'query', query: row.query };
         },
         snapshotId: async (ref) => (await this.#findSnapshot(experiment, ref))?.id,
         parse: (text) => parseQueryText(text),

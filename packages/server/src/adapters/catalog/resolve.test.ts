@@ -19,9 +19,11 @@ const or = (left: Query, right: Query): Query => ({ type: 'or', left, right });
 function source(saved: Record<string, Query>, snapshots: Record<string, string> = {}) {
   const loads: string[] = [];
   const src: ResolveSource = {
-    datasetQuery: (name) => {
+    dataset: (name) => {
       loads.push(name);
-      return Promise.resolve(Object.hasOwn(saved, name) ? name : undefined);
+      return Promise.resolve(
+        Object.hasOwn(saved, name) ? { kind: 'query' as const, query: name } : undefined,
+      );
     },
     snapshotId: (ref) => Promise.resolve(snapshots[ref]),
     parse: (text) => saved[text] ?? assert.fail(`no query ${text}`),

@@ -1,16 +1,19 @@
 /**
  * Makes a query ready for SQL: checks what code-built trees could get wrong (splits build them
  * without the parser), expands `defname:` into the dataset's saved query (recursively, refusing
- * cycles) and turns `snapshot:` into a snapshot id.
+ * cycles) or, for an open dataset, into its member list, and turns `snapshot:` into a snapshot id.
  */
 import { COMPARE_OPS, type Literal, type Query } from '@poms/core';
 import { badQuery, notFound } from './errors.ts';
 import { isStorableText } from './metadata.ts';
 import type { ResolvedQuery } from './resolved.ts';
 
+/** What `defname:` names: a saved query (its text) or an open dataset (its listed files). */
+export type SavedDataset = { kind: 'query'; query: string } | { kind: 'open' };
+
 export interface ResolveSource {
-  /** The saved query text of a dataset of the experiment; undefined if there is none. */
-  datasetQuery(name: string): Promise<string | undefined>;
+  /** A dataset of the experiment; undefined if there is none. */
+  dataset(name: string): Promise<SavedDataset | undefined>;
   /** The snapshot a `snapshot:` reference names (id, or dataset name: its latest). */
   snapshotId(ref: string): Promise<string | undefined>;
   /** Parses a saved query (it parsed when it was saved). */
@@ -106,10 +109,12 @@ class Resolver {
       this.#count(known.nodes);
       return known.query;
     }
-    const saved = await this.#source.datasetQuery(name);
+    const saved = await this.#source.dataset(name);
     if (saved === undefined) throw notFound('dataset', name);
+    // An open dataset is its member list, read when the query runs: live, and never a cycle.
+    if (saved.kind === 'open') return { type: 'members', dataset: name };
     const before = this.#nodes;
-    const query = await this.resolve(this.#source.parse(saved, name), [...within, name]);
+    const query = await this.resolve(this.#source.parse(saved.query, name), [...within, name]);
     this.#datasets.set(name, { query, nodes: this.#nodes - before });
     return query;
   }

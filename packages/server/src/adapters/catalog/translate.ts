@@ -100,6 +100,9 @@ class Translator {
         return sql<SqlBool>`(${this.filter(q.left)} and not ${this.filter(q.right)})`;
       case 'snapshot':
         return sql<SqlBool>`f.id in (select sf.file from snapshot_files as sf where sf.snapshot = ${q.id})`;
+      case 'members':
+        // A range of dataset_files' key (experiment, dataset, file).
+        return sql<SqlBool>`f.id in (select df.file from dataset_files as df where df.experiment = ${this.#ctx.experiment} and df.dataset = ${q.dataset})`;
       case 'delivered':
         return sql<SqlBool>`f.id in (select sf.file from snapshot_files as sf join snapshots as s on s.id = sf.snapshot where s.experiment = ${this.#ctx.experiment} and s.owner = ${q.owner})`;
       case 'children':

@@ -867,6 +867,53 @@ export function describeExecutionConformance(name: string, open: OpenFreshStore)
           ]);
         }));
 
+      it('keeps one publication record per submission, replaced whole, rules as written', () =>
+        use(async (f) => {
+          const { store } = f;
+          const s = await f.submission();
+          assert.equal(await store.publications.get(s.id), null);
+          const first = {
+            submission_id: s.id,
+            state: 'retrying' as const,
+            declared: 0,
+            registered: 0,
+            rucio_dataset: null,
+            rules: [],
+            at_location: 0,
+            outputs: 3,
+            detail: 'Rucio: HTTP 500 «ü»',
+            failures: 1,
+          };
+          assert.deepEqual(await store.publications.save(first), {
+            ...first,
+            updated_at: f.now(),
+          });
+          const rule = {
+            id: 'r1',
+            copies: 2,
+            rse_expression: 'type=TAPE',
+            state: 'REPLICATING',
+            locks_ok: 1,
+            locks_replicating: 2,
+            locks_stuck: 0,
+          };
+          const second = {
+            ...first,
+            state: 'waiting' as const,
+            declared: 3,
+            registered: 3,
+            rucio_dataset: 'dune:poms.camp.reco.x',
+            rules: [rule],
+            detail: 'rule r1 is REPLICATING',
+            failures: 0,
+          };
+          await store.publications.save(second);
+          assert.deepEqual(await store.publications.get(s.id), {
+            ...second,
+            updated_at: f.now(),
+          });
+        }));
+
       it('records outputs idempotently and counts POMS file statistics', () =>
         use(async (f) => {
           const { store } = f;

@@ -10,6 +10,7 @@ import { KyselyIdentityRepository } from './repositories/identity.ts';
 import { KyselySubmissionRepository } from './repositories/submissions.ts';
 import { KyselyExperimentTemplateRepository } from './repositories/templates.ts';
 import { inTransaction } from './repositories/transaction.ts';
+import { KyselyPublicationRepository } from './repositories/publications.ts';
 import { KyselyWatchRepository } from './repositories/watches.ts';
 import type { Database, SqlDialect } from './schema.ts';
 
@@ -34,6 +35,7 @@ export function kyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): 
     identity: new KyselyIdentityRepository(on, clock, ids),
     audit: new KyselyAuditRepository(on, clock, ids),
     templates: new KyselyExperimentTemplateRepository(on, clock),
+    publications: new KyselyPublicationRepository(on, clock),
   });
   // Everything bound to `on` (a transaction); nested transactions are savepoints of it.
   const scope = (on: Kysely<Database>): StoreTransaction => {

@@ -105,6 +105,8 @@ if (url === undefined || url === '') {
             '0006_tags_watches',
             '0007_experiment_templates',
             '0008_metadata_fields',
+            '0009_open_datasets',
+            '0010_publications',
           ],
         );
         await stores[0]?.experiments.create({ name: 'dune', display_name: 'DUNE' });

@@ -8,7 +8,7 @@
  * - JSON is text (`JSON.stringify`), parsed on read; the store never queries inside it;
  * - names compare byte-wise on both (see migrations/0001_foundation.ts).
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -97,9 +97,22 @@ export interface ReplicasTable {
 export interface DatasetsTable {
   experiment: string;
   name: string;
+  /** '' for an open dataset. */
   query: string;
   created_at: string;
   updated_at: string;
+  /** migrations/0009_open_datasets.ts: a saved query, or an explicit list that grows. */
+  kind: ColumnType<'query' | 'open', 'query' | 'open' | undefined, 'query' | 'open'>;
+  description: string | null;
+  closed_at: string | null;
+}
+
+/** The members of an open dataset (migrations/0009_open_datasets.ts). */
+export interface DatasetFilesTable {
+  experiment: string;
+  dataset: string;
+  file: FileRowId;
+  added_at: string;
 }
 
 export interface SnapshotsTable {
@@ -371,6 +384,23 @@ export interface ExperimentTemplatesTable {
   created_at: string;
 }
 
+// Outputs published outside the embedded catalog (migrations/0010_publications.ts).
+
+export interface PublicationsTable {
+  submission_id: string;
+  state: 'working' | 'waiting' | 'retrying' | 'done';
+  declared: number;
+  registered: number;
+  rucio_dataset: string | null;
+  /** JSON text: PublishedRule[]. */
+  rules: string;
+  at_location: number;
+  outputs: number;
+  detail: string;
+  failures: number;
+  updated_at: string;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   campaigns: CampaignsTable;
@@ -380,6 +410,7 @@ export interface Database {
   file_parents: FileParentsTable;
   replicas: ReplicasTable;
   datasets: DatasetsTable;
+  dataset_files: DatasetFilesTable;
   snapshots: SnapshotsTable;
   snapshot_files: SnapshotFilesTable;
   split_states: SplitStatesTable;
@@ -387,6 +418,7 @@ export interface Database {
   submissions: SubmissionsTable;
   campaign_tags: CampaignTagsTable;
   watches: WatchesTable;
+  publications: PublicationsTable;
   submission_history: SubmissionHistoryTable;
   jobs: JobsTable;
   ledger: LedgerTable;

@@ -1,5 +1,6 @@
 // The experiment's catalog: declare files, query and count them (the query language of
-// docs/queries.md), one file's details; datasets (saved queries) and snapshots (frozen lists).
+// docs/queries.md), one file's details; datasets (saved queries, or open lists of files that grow
+// until closed) and snapshots (frozen lists).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DeclaredFile, MetadataField as MetadataFieldSchema, MetadataValue } from '@poms/core';
@@ -43,7 +44,45 @@ const Provenance = z.object({
   truncated: z.boolean(),
 });
 const ProducedFile = z.object({ name: z.string(), located: z.boolean(), produced_by: ProducedBy });
-const Dataset = z.object({ name: z.string(), query: z.string(), created_at: time });
+const Dataset = z.object({
+  name: z.string(),
+  kind: z
+    .enum(['query', 'open'])
+    .describe(
+      'query: a saved query, live; open: an explicit list of files that grows until closed',
+    ),
+  query: z.string().describe("the saved query; '' for an open dataset"),
+  description: z.string().nullable(),
+  created_at: time,
+  closed_at: time.nullable().describe('when an open dataset was closed; null while open'),
+});
+const DatasetName = z.string().min(1).max(200);
+const NewDataset = z
+  .strictObject({
+    name: DatasetName,
+    kind: z.enum(['query', 'open']).default('query'),
+    query: queryText.optional().describe('the saved query (kind query)'),
+    description: z.string().max(1000).optional().describe('what it holds (kind open)'),
+  })
+  .superRefine((body, ctx) => {
+    if (body.kind === 'query' && body.query === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['query'], message: 'a query dataset needs a query' });
+    }
+    if (body.kind === 'open' && body.query !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['query'],
+        message: 'an open dataset has no query: add files to it instead',
+      });
+    }
+    if (body.kind === 'query' && body.description !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['description'],
+        message: 'only an open dataset has a description',
+      });
+    }
+  });
 const CountedDataset = Dataset.extend({ file_count: z.number().int() });
 const Snapshot = z.object({
   id: z.string(),
@@ -210,7 +249,8 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
     method: 'GET',
     url: '/experiments/:experiment/datasets',
     tag: 'catalog',
-    summary: "The experiment's datasets (saved queries), by name, a page at a time",
+    summary:
+      "The experiment's datasets (saved queries and open datasets), by name, a page at a time",
     params: ExperimentParams,
     query: PageQuery.extend({
       q: z.string().min(1).max(200).optional().describe('part of the name, any case'),
@@ -228,20 +268,49 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
     method: 'POST',
     url: '/experiments/:experiment/datasets',
     tag: 'catalog',
-    summary: 'Save a query under a name: a live definition that grows with the catalog',
+    summary:
+      'Save a query under a name (a live definition that grows with the catalog), or create an open dataset (kind open: an explicit list of files, idempotent)',
     params: ExperimentParams,
-    body: z.strictObject({ name: z.string().min(1).max(200), query: queryText }),
+    body: NewDataset,
     response: CountedDataset,
     status: 201,
     handler: ({ params, body, request }) =>
-      ops.defineDataset(callerOf(request), params.experiment, body.name, body.query),
+      body.kind === 'open'
+        ? ops.createOpenDataset(callerOf(request), params.experiment, body.name, body.description)
+        : ops.defineDataset(callerOf(request), params.experiment, body.name, body.query ?? ''),
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/experiments/:experiment/datasets/:name/files',
+    tag: 'catalog',
+    summary:
+      'Add declared files to an open dataset, all or nothing: files already in it count as already (catalog.write)',
+    params: ExperimentParams.extend({ name: DatasetName }),
+    body: z.strictObject({
+      files: z.array(z.string().min(1).max(255)).min(1).max(100_000).describe('file names'),
+    }),
+    response: z.object({ added: z.number().int(), already: z.number().int() }),
+    handler: ({ params, body, request }) =>
+      ops.addToDataset(callerOf(request), params.experiment, params.name, body.files),
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/experiments/:experiment/datasets/:name/close',
+    tag: 'catalog',
+    summary: 'Close an open dataset: no more files may be added (idempotent; catalog.write)',
+    params: ExperimentParams.extend({ name: DatasetName }),
+    response: CountedDataset,
+    handler: ({ params, request }) =>
+      ops.closeDataset(callerOf(request), params.experiment, params.name),
   });
 
   routes.add(app, {
     method: 'GET',
     url: '/experiments/:experiment/datasets/:name',
     tag: 'catalog',
-    summary: 'A dataset with how many files it selects now',
+    summary: 'A dataset with how many files it selects (an open dataset: holds) now',
     params: ExperimentParams.extend({ name: z.string().min(1).max(200) }),
     response: CountedDataset,
     handler: ({ params, request }) =>

@@ -9,6 +9,7 @@ import {
   SUBMISSION_STATUSES,
   ParamList,
 } from '@poms/core';
+import { PUBLICATION_STATES } from '../../ports/publications.ts';
 import { queryInt } from '../route.ts';
 
 const time = z.string().describe('ISO 8601 UTC');
@@ -110,6 +111,35 @@ export const Job = z.object({
   request: z.string().nullable(),
   file_count: z.number().int(),
   updated_at: time,
+});
+
+export const Publication = z.object({
+  submission_id: z.string(),
+  state: z
+    .enum(PUBLICATION_STATES)
+    .describe(
+      'working; waiting (for rules or the output location); retrying (a step failed); done',
+    ),
+  declared: z.number().int().describe('outputs declared to MetaCat/SAM'),
+  registered: z.number().int().describe('outputs registered in Rucio'),
+  rucio_dataset: z.string().nullable().describe("the submission's Rucio dataset, scope:name"),
+  rules: z.array(
+    z.object({
+      id: z.string(),
+      copies: z.number().int(),
+      rse_expression: z.string(),
+      state: z.string().describe("Rucio's rule state: OK, REPLICATING, STUCK, …"),
+      locks_ok: z.number().int(),
+      locks_replicating: z.number().int(),
+      locks_stuck: z.number().int(),
+      error: z.string().optional(),
+    }),
+  ),
+  at_location: z.number().int().describe("outputs with a replica at the stage's output_location"),
+  outputs: z.number().int(),
+  detail: z.string().describe('what it waits for, or what failed'),
+  failures: z.number().int().describe('failed attempts since the last step that succeeded'),
+  updated_at: z.string(),
 });
 
 export const FileStatistics = z.object({

@@ -16,6 +16,7 @@ import {
   LaunchBody,
   LaunchOutcome,
   LedgerEntry,
+  Publication,
   StageParams,
   Submission,
   SubmissionParams,
@@ -125,6 +126,9 @@ export function submissionRoutes(
       job_counts: z
         .partialRecord(JobStateName, z.number().int())
         .describe('jobs by state; states with none are absent'),
+      publication: Publication.nullable().describe(
+        "where the outputs stand outside the catalog (MetaCat/SAM, Rucio, the stage's output location); null when the stage asks for nothing",
+      ),
     }),
     handler: ({ params, request }) => ops.details(callerOf(request), params.experiment, params.id),
   });

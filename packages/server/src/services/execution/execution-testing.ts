@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, DeclaredFile } from '@poms/core';
-import { startServer, type RunningServer } from '../../main.ts';
+import { startServer, type RunningServer, type ServerOptions } from '../../main.ts';
 import type { SubmissionRecord } from '../../ports/submissions.ts';
 import { CampaignService } from '../campaigns.ts';
 import type { LaunchOutcome, LaunchRequest } from './launches.ts';
@@ -64,7 +64,11 @@ export interface Harness {
 }
 
 export async function harness(
-  options: { clock?: Clock; postgres?: { url: string; schema: string } } = {},
+  options: {
+    clock?: Clock;
+    postgres?: { url: string; schema: string };
+    server?: Partial<ServerOptions>;
+  } = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'poms-exec-'));
   const bin = join(dir, 'bin');
@@ -87,6 +91,7 @@ export async function harness(
     ...(options.postgres === undefined
       ? {}
       : { postgresUrl: options.postgres.url, postgresSchema: options.postgres.schema }),
+    ...options.server,
   });
   await server.store.experiments.create({ name: EXPERIMENT, display_name: 'Test experiment' });
   const campaigns = new CampaignService(server.store);

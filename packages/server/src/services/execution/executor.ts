@@ -51,6 +51,11 @@ export interface ExecutorOptions {
   onCycle?: () => void;
   /** Work done at the start of each cycle (the scheduler's due launches). */
   beforeCycle?: () => Promise<unknown>;
+  /**
+   * Steps a Completed submission's outputs still need before it is Located (publication to the
+   * experiment's data management, landing at the stage's output location): true when done.
+   */
+  outputsReady?: (submission: SubmissionRecord, config: SubmissionConfig) => Promise<boolean>;
 }
 
 const LIVE_JOB_STATES = new Set(['pending', 'queued', 'running', 'held', 'unknown']);
@@ -291,6 +296,11 @@ export class Executor {
     submission: SubmissionRecord,
     jobs: readonly JobRecord[],
   ): Promise<SubmissionRecord | undefined> {
+    const { outputsReady } = this.options;
+    if (outputsReady !== undefined) {
+      const config = asConfig(await this.store.submissions.config(submission.id));
+      if (!(await outputsReady(submission, config))) return undefined;
+    }
     const stats = await this.store.submissions.statistics(submission.id);
     let consumed = stats.consumed;
     let located = stats.with_located_outputs;

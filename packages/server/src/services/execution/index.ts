@@ -11,6 +11,9 @@ import { Finisher } from './finisher.ts';
 import { JobReportService } from './job-reports.ts';
 import { dryRun, type DryRunResult } from './dry-run.ts';
 import { LaunchService, type LaunchRequest } from './launches.ts';
+import { DatasetMirror } from '../data/dataset-mirror.ts';
+import { OutputPublisher } from '../data/output-publisher.ts';
+import { NO_DATA_SYSTEMS, type DataSystems } from '../../ports/data-systems.ts';
 
 export interface ExecutionOptions {
   store: Store;
@@ -27,6 +30,12 @@ export interface ExecutionOptions {
   keepUpIntervalMs?: number;
   log?: (message: string) => void;
   onCycle?: () => void;
+  /** The experiments' MetaCat/SAM and Rucio (adapters/data/data-config.ts); default none. */
+  dataSystems?: DataSystems;
+  /** Between two looks at a submission whose outputs are still being published; default 10 s. */
+  publishCheckMs?: number;
+  /** How often keep-up reads an external input dataset again; default 60 s. */
+  externalIntervalMs?: number;
 }
 
 export interface Execution {
@@ -39,6 +48,8 @@ export interface Execution {
   jobs: JobReportService;
   control: ControlService;
   keepUp: KeepUpService;
+  /** Where each submission's outputs stand outside the embedded catalog. */
+  publisher: OutputPublisher;
 }
 
 export function createExecution(options: ExecutionOptions): Execution {
@@ -47,11 +58,21 @@ export function createExecution(options: ExecutionOptions): Execution {
   // The services wake the executor and the executor runs the scheduler: closures, called only
   // after all of them exist.
   const wake = () => executor.wake();
+  const systems = options.dataSystems ?? NO_DATA_SYSTEMS;
+  const external = new DatasetMirror({ catalog: options.store.catalog, systems });
+  const publisher = new OutputPublisher({
+    store: options.store,
+    systems,
+    location: options.location,
+    log,
+    ...(options.publishCheckMs === undefined ? {} : { checkIntervalMs: options.publishCheckMs }),
+  });
   const launches = new LaunchService({
     store: options.store,
     jobSecret: options.jobSecret,
     now,
     onRecorded: wake,
+    external,
   });
   const finisher = new Finisher({ store: options.store, launches, log });
   const executor: Executor = new Executor({
@@ -68,6 +89,7 @@ export function createExecution(options: ExecutionOptions): Execution {
       await control.runDueSchedules();
       await keepUp.runDue();
     },
+    outputsReady: (submission, config) => publisher.ready(submission, config),
   });
   const jobs = new JobReportService({
     store: options.store,
@@ -81,7 +103,11 @@ export function createExecution(options: ExecutionOptions): Execution {
     launches,
     now,
     log,
+    external,
     ...(options.keepUpIntervalMs === undefined ? {} : { intervalMs: options.keepUpIntervalMs }),
+    ...(options.externalIntervalMs === undefined
+      ? {}
+      : { externalIntervalMs: options.externalIntervalMs }),
   });
   const dry = (request: LaunchRequest) =>
     dryRun(options.store, launches, options.runtime, options.location, request);
@@ -95,7 +121,7 @@ export function createExecution(options: ExecutionOptions): Execution {
     }
     return engine.logs(job.engine_id, maxBytes);
   };
-  return { launches, executor, jobs, control, keepUp, dryRun: dry, logs };
+  return { launches, executor, jobs, control, keepUp, publisher, dryRun: dry, logs };
 }
 
 export { LaunchError } from './errors.ts';

@@ -5,7 +5,7 @@
 import { resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { DeclaredFile, FileName, type DeclaredFile as Declared } from '@poms/core';
-import { NotFoundError } from '../../ports/errors.ts';
+import { ConflictError, NotFoundError } from '../../ports/errors.ts';
 import type { Store } from '../../ports/store.ts';
 import type { SubmissionRecord } from '../../ports/submissions.ts';
 import { asConfig } from './config.ts';
@@ -185,12 +185,36 @@ export class JobReportService {
         replicas: [{ location: this.options.location, path: f.path }],
       }),
     );
-    const result = await this.store.catalog.declareFiles(submission.experiment, files);
-    await this.store.submissions.recordOutputs(
-      submission.id,
-      index,
-      files.map((f) => ({ name: f.name, located: true })),
-    );
+    // Outputs that must land elsewhere count as located once they are there (OutputPublisher).
+    const { output_location: target, output_dataset: dataset } = config.stage;
+    const here = target === undefined || target === this.options.location;
+    const result = await this.store.transaction(async (tx) => {
+      const declared = await tx.catalog.declareFiles(submission.experiment, files);
+      if (dataset !== undefined) {
+        try {
+          await tx.transaction(async (inner) => {
+            await inner.catalog.createOpenDataset(submission.experiment, dataset, {
+              description: `outputs of ${submission.campaign}/${submission.stage}`,
+            });
+            await inner.catalog.addToDataset(
+              submission.experiment,
+              dataset,
+              files.map((f) => f.name),
+            );
+          });
+        } catch (error) {
+          // Someone closed the dataset (or made a query dataset of that name): the outputs are
+          // still declared and counted; only the dataset no longer takes them.
+          if (!(error instanceof ConflictError)) throw error;
+        }
+      }
+      await tx.submissions.recordOutputs(
+        submission.id,
+        index,
+        files.map((f) => ({ name: f.name, located: here })),
+      );
+      return declared;
+    });
     this.options.wake();
     return result;
   }

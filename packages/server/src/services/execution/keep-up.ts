@@ -17,6 +17,7 @@ import {
 import type { Store } from '../../ports/store.ts';
 import type { LaunchOutcome, LaunchService } from './launches.ts';
 import { splitOwner } from './launches.ts';
+import type { ExternalInputs } from '../data/external-source.ts';
 import { resolveStageInput } from './stage-input.ts';
 
 export interface KeepUpOptions {
@@ -26,6 +27,10 @@ export interface KeepUpOptions {
   /** Between two looks at the keep-up stages; default 5 s. */
   intervalMs?: number;
   log: (message: string) => void;
+  /** Reads inputs of the experiments' MetaCat/SAM into the embedded catalog. */
+  external?: ExternalInputs | undefined;
+  /** How often an external input dataset is read again to find new files; default 60 s. */
+  externalIntervalMs?: number;
 }
 
 interface KeepUpStage {
@@ -115,6 +120,8 @@ export class KeepUpService {
         experimenter: c.owner,
         experiment: c.experiment,
       }),
+      this.options.external,
+      { maxAgeMs: this.options.externalIntervalMs ?? 60_000 },
     );
     if (input.kind !== 'query') return undefined;
     const owner = splitOwner(c.campaignId, c.stage.name, false);

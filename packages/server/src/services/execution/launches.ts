@@ -26,6 +26,8 @@ import type { SubmissionOrigin, SubmissionRecord } from '../../ports/submissions
 import { sliceSource } from '../split-preview.ts';
 import { downstreamOf, effectiveOf, type SubmissionConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
+import type { ExternalInputs } from '../data/external-source.ts';
+import { withDataTargets } from './data-targets.ts';
 import { datasetOrQuery, resolveStageInput, type ResolvedInput } from './stage-input.ts';
 import { jobToken, tokenHash } from './tokens.ts';
 
@@ -96,6 +98,8 @@ export interface LaunchServiceOptions {
   now: () => Date;
   /** Called after a submission is recorded, so the executor can submit it at once. */
   onRecorded?: (submission: SubmissionRecord) => void;
+  /** Reads stage inputs of the experiments' MetaCat/SAM into the embedded catalog. */
+  external?: ExternalInputs | undefined;
 }
 
 export class LaunchService {
@@ -283,6 +287,7 @@ export class LaunchService {
       experiment: request.experiment,
     };
     const downstream = downstreamOf(effective, stage.name);
+    const frozenStage = withDataTargets(stage, launchTemplateValues(effective, stage, values));
     const split =
       input.input.kind === 'slice'
         ? {
@@ -301,7 +306,7 @@ export class LaunchService {
     if (stage.type === 'approval') {
       config = {
         campaign: campaignRef,
-        stage,
+        stage: frozenStage,
         job_type: null,
         launch_setup: null,
         launch: null,
@@ -330,7 +335,7 @@ export class LaunchService {
       const launch = rendered.launch;
       config = {
         campaign: campaignRef,
-        stage,
+        stage: frozenStage,
         job_type: effective.job_types.find((j) => j.name === launch.job_type) ?? null,
         launch_setup: effective.launch_setups.find((l) => l.name === launch.launch_setup) ?? null,
         launch,
@@ -409,6 +414,7 @@ export class LaunchService {
         experimenter: request.launcher,
         experiment: request.experiment,
       }),
+      this.options.external,
     );
     if (resolved.kind === 'from_parent') {
       throw new LaunchError(

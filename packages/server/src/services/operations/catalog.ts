@@ -2,6 +2,7 @@
 // datasets, snapshots); declaring files and defining datasets and snapshots needs catalog.write.
 // Query text is parsed here, so a mistake answers 400 with its code and column.
 import type {
+  DatasetAddResult,
   DatasetListOptions,
   DatasetPage,
   DatasetRecord,
@@ -18,6 +19,7 @@ import type {
   SnapshotRecord,
 } from '@poms/core';
 import { parseQuery } from '@poms/core/query';
+import { NotFoundError } from '../../ports/errors.ts';
 import type { Store } from '../../ports/store.ts';
 import type { AccessService, Caller } from '../access.ts';
 import { recordChange } from './audit.ts';
@@ -225,6 +227,91 @@ export class CatalogOperations {
     });
   }
 
+  /** Creates an open dataset (idempotent): an explicit list of files that grows until closed. */
+  async createOpenDataset(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    description?: string,
+  ): Promise<DatasetRecord & { file_count: number }> {
+    this.access.check(caller, 'catalog.write', { experiment });
+    return this.store.transaction(async (tx) => {
+      const existed = await tx.catalog.getDataset(experiment, name).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof NotFoundError && error.entity === 'dataset') return false;
+          throw error;
+        },
+      );
+      const dataset = await tx.catalog.createOpenDataset(
+        experiment,
+        name,
+        description === undefined ? {} : { description },
+      );
+      const count = await tx.catalog.countFiles(experiment, { type: 'defname', name });
+      if (!existed) {
+        await recordChange(tx, caller, {
+          experiment,
+          action: 'dataset.open',
+          objectType: 'dataset',
+          objectId: name,
+          summary: `created open dataset ${name}`,
+          after: { kind: 'open', description: dataset.description },
+        });
+      }
+      return { ...dataset, file_count: count };
+    });
+  }
+
+  /** Adds catalog files to an open dataset, all or nothing. */
+  async addToDataset(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    files: readonly string[],
+  ): Promise<DatasetAddResult> {
+    this.access.check(caller, 'catalog.write', { experiment });
+    return this.store.transaction(async (tx) => {
+      const result = await tx.catalog.addToDataset(experiment, name, files);
+      const first = files[0] ?? '';
+      const last = files.at(-1) ?? '';
+      await recordChange(tx, caller, {
+        experiment,
+        action: 'dataset.add-files',
+        objectType: 'dataset',
+        objectId: name,
+        summary: `added files to dataset ${name} (${first}${files.length > 1 ? ` … ${last}` : ''}): ${result.added} new, ${result.already} already in it`,
+        after: result,
+      });
+      return result;
+    });
+  }
+
+  /** Closes an open dataset: no more files may be added (idempotent). */
+  async closeDataset(
+    caller: Caller,
+    experiment: string,
+    name: string,
+  ): Promise<DatasetRecord & { file_count: number }> {
+    this.access.check(caller, 'catalog.write', { experiment });
+    return this.store.transaction(async (tx) => {
+      const before = await tx.catalog.getDataset(experiment, name);
+      const dataset = await tx.catalog.closeDataset(experiment, name);
+      const count = await tx.catalog.countFiles(experiment, { type: 'defname', name });
+      if (before.closed_at === null) {
+        await recordChange(tx, caller, {
+          experiment,
+          action: 'dataset.close',
+          objectType: 'dataset',
+          objectId: name,
+          summary: `closed dataset ${name}: ${count} files`,
+          after: { closed_at: dataset.closed_at, file_count: count },
+        });
+      }
+      return { ...dataset, file_count: count };
+    });
+  }
+
   /** Freezes the current files of a query or of a named dataset. */
   async snapshot(
     caller: Caller,
@@ -241,7 +328,10 @@ export class CatalogOperations {
         snapshot = await tx.catalog.snapshot(
           experiment,
           { type: 'defname', name: dataset.name },
-          { queryText: dataset.query, dataset: dataset.name },
+          {
+            queryText: dataset.kind === 'open' ? `defname: ${dataset.name}` : dataset.query,
+            dataset: dataset.name,
+          },
         );
       } else {
         snapshot = await tx.catalog.snapshot(experiment, query!, { queryText: input.query ?? '' });

@@ -3,6 +3,7 @@
 // another experiment is not found, whatever its id.
 import type { ParamList, RecoveryType, SubmissionStatus } from '@poms/core';
 import { NotFoundError } from '../../ports/errors.ts';
+import type { PublicationRecord, PublishedRule } from '../../ports/publications.ts';
 import type { OffsetPage, Store, StoreTransaction } from '../../ports/store.ts';
 import type {
   FileStatistics,
@@ -172,14 +173,22 @@ export class SubmissionOperations {
     statistics: FileStatistics;
     history: HistoryEntry[];
     job_counts: Partial<Record<TrackedJobState, number>>;
+    publication: (PublicationRecord & { rules: PublishedRule[] }) | null;
   }> {
     const submission = await this.get(caller, experiment, id);
-    const [statistics, history, jobCounts] = await Promise.all([
+    const [statistics, history, jobCounts, publication] = await Promise.all([
       this.store.submissions.statistics(id),
       this.store.submissions.history(id),
       this.store.submissions.jobCounts(id),
+      this.store.publications.get(id),
     ]);
-    return { submission, statistics, history, job_counts: jobCounts };
+    return {
+      submission,
+      statistics,
+      history,
+      job_counts: jobCounts,
+      publication: publication === null ? null : { ...publication, rules: [...publication.rules] },
+    };
   }
 
   /** A page of the submission's jobs by index (`jobs` of the details, filtered). */

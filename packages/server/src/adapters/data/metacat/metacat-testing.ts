@@ -25,6 +25,8 @@ export interface FakeMetacat {
   interrupt: (answer: ((req: RecordedRequest, res: ServerResponse) => boolean) | null) => void;
   /** How query results are written: a JSON list, `{"results": [...]}`, or one record per line. */
   queryFormat: 'list' | 'wrapped' | 'stream';
+  /** Adds a file to the dataset, as another system declaring into it would. */
+  grow: (record: { namespace: string; name: string; [field: string]: unknown }) => void;
   close: () => Promise<void>;
 }
 
@@ -49,6 +51,11 @@ export async function startFakeMetacat(): Promise<FakeMetacat> {
       interruption = answer;
     },
     queryFormat: 'list',
+    grow: (record) => {
+      const full = { fid: String(nextFid++), ...record };
+      files.set(`${full.namespace}:${full.name}`, full);
+      datasetFiles.push(full);
+    },
     close: () => Promise.resolve(),
   };
 

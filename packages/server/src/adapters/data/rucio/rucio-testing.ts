@@ -23,7 +23,10 @@ export interface FakeAnswer {
   delayMs?: number;
 }
 
-/** Answers per `METHOD /path`; a list is served in turn, its last answer repeated. */
+/**
+ * Answers per `METHOD /path`; a list is served in turn, its last answer repeated. A key ending in
+ * `*` answers every path that starts with the rest, when no exact key does.
+ */
 export type FakeRoutes = Record<string, FakeAnswer | FakeAnswer[]>;
 
 export interface FakeRucio {
@@ -77,7 +80,12 @@ export async function startFakeRucio(routes: FakeRoutes): Promise<FakeRucio> {
         headers: flatHeaders(req),
         body: text ? parse(text) : undefined,
       });
-      const key = `${method} ${path}`;
+      const exact = `${method} ${path}`;
+      const key =
+        routes[exact] !== undefined
+          ? exact
+          : (Object.keys(routes).find((k) => k.endsWith('*') && exact.startsWith(k.slice(0, -1))) ??
+            exact);
       const route = routes[key];
       const turn = served.get(key) ?? 0;
       served.set(key, turn + 1);

@@ -8,6 +8,8 @@ import { identity } from './0005_identity.ts';
 import { tagsWatches } from './0006_tags_watches.ts';
 import { experimentTemplates } from './0007_experiment_templates.ts';
 import { metadataFields } from './0008_metadata_fields.ts';
+import { openDatasets } from './0009_open_datasets.ts';
+import { publications } from './0010_publications.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -23,6 +25,8 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0006_tags_watches': tagsWatches(dialect),
     '0007_experiment_templates': experimentTemplates(dialect),
     '0008_metadata_fields': metadataFields(dialect),
+    '0009_open_datasets': openDatasets(dialect),
+    '0010_publications': publications(dialect),
   };
 }
 
