@@ -124,6 +124,34 @@ export interface SubmissionDetails {
   history: HistoryEntry[];
   /** Jobs by state; states with none are absent. The jobs: …/submissions/{id}/jobs, paged. */
   job_counts: Record<string, number>;
+  /** Where the outputs stand outside the catalog; null when the stage asks for nothing. */
+  publication: Publication | null;
+}
+
+export interface PublishedRule {
+  id: string;
+  copies: number;
+  rse_expression: string;
+  /** Rucio's rule state: OK, REPLICATING, STUCK, … ('' before the first look). */
+  state: string;
+  locks_ok: number;
+  locks_replicating: number;
+  locks_stuck: number;
+  error?: string;
+}
+
+export interface Publication {
+  submission_id: string;
+  state: 'working' | 'waiting' | 'retrying' | 'done';
+  declared: number;
+  registered: number;
+  rucio_dataset: string | null;
+  rules: PublishedRule[];
+  at_location: number;
+  outputs: number;
+  detail: string;
+  failures: number;
+  updated_at: string;
 }
 
 export type LedgerState = 'delivered' | 'consumed' | 'failed' | 'skipped';

@@ -21,11 +21,13 @@ import {
   startFakeRucio,
   type FakeRucio,
 } from '../../adapters/data/rucio/rucio-testing.ts';
+import { apiCaller } from '../../http/api/api-testing.ts';
 import { EXPERIMENT, harness, type Harness } from '../execution/execution-testing.ts';
 import { mirrorDatasetName } from './dataset-mirror.ts';
 import { submissionDatasetName } from './output-publisher.ts';
 
 const RULE = '5e2b7c1d9a8f4e0b8c3d2a1f0e9b8c7d';
+const ADMIN_PASSWORD = 'data-handling-admin-password';
 /** The files of the stand-in's dataset (its fixture dataset-files.json). */
 const FIXTURE_FILES = [
   'raw_run5000_0001.hdf5',
@@ -80,6 +82,7 @@ describe('campaigns on MetaCat and Rucio', () => {
     });
     h = await harness({
       server: {
+        adminPassword: ADMIN_PASSWORD,
         publishCheckMs: 50,
         externalIntervalMs: 0,
         dataSystems: (experiment) =>
@@ -201,6 +204,25 @@ describe('campaigns on MetaCat and Rucio', () => {
     assert.equal(publication?.rucio_dataset, `dune:${dataset}`);
     assert.equal(publication?.rules[0]?.state, 'OK');
     assert.ok(h.logs.some((l) => l.includes('publishing the outputs') && l.includes('500')));
+
+    // The API shows it with the submission.
+    const call = apiCaller(() => h.server.url);
+    const login = await call('POST', '/auth/login', {
+      body: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    const made = await call('POST', '/auth/tokens', {
+      cookie: login.setCookie.split(';')[0] ?? '',
+      csrf: String(login.body.csrf),
+      body: { name: 'test', scopes: ['read'] },
+    });
+    const details = await call('GET', `/experiments/${EXPERIMENT}/submissions/${submission.id}`, {
+      token: String(made.body.secret),
+    });
+    assert.equal(details.status, 200, JSON.stringify(details.body));
+    const shown = details.body.publication as Record<string, unknown>;
+    assert.equal(shown.state, 'done');
+    assert.equal(shown.rucio_dataset, `dune:${dataset}`);
+    assert.equal((shown.rules as { state: string }[])[0]?.state, 'OK');
   });
 
   it('keeps up with a MetaCat dataset as it grows, delivering each file once', async () => {

@@ -17,6 +17,7 @@ import {
   LogViewer,
   type JobFilter,
 } from './submission-parts.tsx';
+import { PublicationPanel } from './PublicationPanel.tsx';
 import { ActionButton, Panel, appUrl, useExperiment } from './shared.tsx';
 
 const RECOVERY_TYPES = [
@@ -44,7 +45,7 @@ export function SubmissionPage() {
 
   if (details.error) return <ErrorBox error={details.error} onRetry={details.reload} />;
   if (!details.data) return <Loading what={`submission ${id}`} />;
-  const { submission: s, statistics, history, job_counts } = details.data;
+  const { submission: s, statistics, history, job_counts, publication } = details.data;
   const base = path('experiments', experiment, 'submissions', id);
   const done = (text: string) => {
     setMessage(text);
@@ -193,6 +194,7 @@ export function SubmissionPage() {
           {message}
         </p>
       ) : null}
+      {publication ? <PublicationPanel publication={publication} /> : null}
 
       <div className="grid-2">
         <Panel title="Status history">
