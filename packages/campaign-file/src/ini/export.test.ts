@@ -167,7 +167,22 @@ describe('exportIni', () => {
         },
       },
       job_types: { j: { command: 'run', description: 'job', resources: { memory: 512 } } },
-      stages: { s: { description: 'stage', wait: 'each', active: true } },
+      stages: {
+        s: { description: 'stage', wait: 'each', active: true },
+        data: {
+          input: 'metacat: files from dune:all where core.runs = 5',
+          split: 'drainingn(10)',
+          keep_up: { files: 10, after: '1h' },
+          output_location: 'tape',
+          output_dataset: 'reco-%(campaign)s',
+          publish: {
+            metadata: true,
+            metadata_dataset: 'dune_poms:reco-%(campaign)s',
+            rules: [{ copies: 2, rse_expression: 'type=TAPE', lifetime: '30d' }],
+            wait_for_rules: true,
+          },
+        },
+      },
     });
     assert.deepEqual(roundTrip(s), s);
   });
