@@ -1,5 +1,6 @@
 // Readers of single values: booleans, states, [key, value] lists, pattern lists, JSON lists
 // and resources, each reporting what it cannot read at the value's own line and column.
+import type { z } from 'zod';
 import { KeepUp, Publish, Resources, type JobType, type ParamList } from '@poms/core';
 import { jsonValue, parseJson, type JsonNode } from './json.ts';
 import {
@@ -116,37 +117,33 @@ export function readStringList(
   return out.length > 0 ? out : undefined;
 }
 
-/** `publish = {"metadata": true, "rules": [...]}` (a POMS-TS extension key of a stage). */
-export function readPublish(ctx: ImportContext, field: Field): Publish | undefined {
+/** A POMS-TS extension key whose value is JSON checked by one of the model's schemas. */
+function readChecked<T>(
+  ctx: ImportContext,
+  field: Field,
+  key: string,
+  schema: z.ZodType<T>,
+): T | undefined {
   const node = ctx.json(field);
   if (!node) return undefined;
-  const checked = Publish.safeParse(jsonValue(node));
+  const checked = schema.safeParse(jsonValue(node));
   if (checked.success) return checked.data;
   return ctx.badValue(
     field,
-    `publish: ${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
+    `${key}: ${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
   );
 }
 
-/** `keep_up = {"files": 100, "after": "1h"}` (a POMS-TS extension key of a stage). */
+/** `publish = {"metadata": true, "rules": [...]}` (a stage's). */
+export function readPublish(ctx: ImportContext, field: Field): Publish | undefined {
+  return readChecked(ctx, field, 'publish', Publish);
+}
+
+/** `keep_up = {"files": 100, "after": "1h"}` (a stage's). */
 export function readKeepUp(ctx: ImportContext, field: Field): KeepUp | undefined {
-  const node = ctx.json(field);
-  if (!node) return undefined;
-  const checked = KeepUp.safeParse(jsonValue(node));
-  if (checked.success) return checked.data;
-  return ctx.badValue(
-    field,
-    `keep_up: ${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
-  );
+  return readChecked(ctx, field, 'keep_up', KeepUp);
 }
 
 export function readResources(ctx: ImportContext, field: Field): JobType['resources'] {
-  const node = ctx.json(field);
-  if (!node) return undefined;
-  const checked = Resources.safeParse(jsonValue(node));
-  if (checked.success) return checked.data;
-  return ctx.badValue(
-    field,
-    `resources: ${checked.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`,
-  );
+  return readChecked(ctx, field, 'resources', Resources);
 }
