@@ -229,6 +229,7 @@ function checkSplits(spec: CampaignSpec, out: CampaignIssue[]): void {
     checkTestSplit(spec, name, split, testSplit, out);
     const effectiveSplit = split ?? (stage.split === undefined ? defaultsSplit(spec) : undefined);
     checkKeepUp(spec, name, stage.split === undefined || split ? effectiveSplit : undefined, out);
+    checkOutputHandling(spec, name, out);
     if (!effectiveSplit) continue;
     const shape = splitNeedsListInput(effectiveSplit);
     const input = stage.input ?? spec.defaults?.input;
@@ -299,6 +300,23 @@ function checkKeepUp(
         `stage '${name}' keeps up with its dataset, so its split must hand out only new files: use drainingn(n) or draining, not ${split === undefined ? 'none' : `'${split.type}'`}`,
         stage.split === undefined ? ['stages', name, 'keep_up'] : ['stages', name, 'split'],
         { at_key: stage.split === undefined },
+      ),
+    );
+  }
+}
+
+/** An approval stage runs no job, so it has no outputs to gather, publish or land anywhere. */
+function checkOutputHandling(spec: CampaignSpec, name: string, out: CampaignIssue[]): void {
+  const stage = spec.stages[name];
+  if ((stage?.type ?? spec.defaults?.type) !== 'approval') return;
+  for (const key of ['output_location', 'output_dataset', 'publish'] as const) {
+    if (stage?.[key] === undefined) continue;
+    out.push(
+      issue(
+        'campaign.outputs',
+        `stage '${name}' is an approval stage: it runs no job, so it has no outputs for ${key}`,
+        ['stages', name, key],
+        { at_key: true },
       ),
     );
   }

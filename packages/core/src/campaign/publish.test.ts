@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { checkCampaign } from './check.ts';
 import { effectiveCampaign } from './effective.ts';
 import { CampaignSpec } from './model.ts';
 
@@ -42,5 +43,19 @@ describe('publish, output_location, output_dataset', () => {
     assert.deepEqual(zero.error?.issues[0]?.path, ['stages', 's', 'publish', 'rules', 0, 'copies']);
     assert.equal(stage({ publish: { replicate: true } }).success, false, 'unknown key');
     assert.equal(stage({ output_location: '' }).success, false);
+  });
+
+  it('an approval stage has no outputs to publish, gather or land (campaign.outputs)', () => {
+    const spec = CampaignSpec.parse({
+      campaign: 'p',
+      stages: {
+        ok: { input: 'raw', publish: { metadata: true }, output_location: 'tape' },
+        sign: { type: 'approval', needs: ['ok'], output_dataset: 'x', publish: { rucio: true } },
+      },
+    });
+    const found = checkCampaign(spec)
+      .filter((i) => i.code === 'campaign.outputs')
+      .map((i) => i.path.join('.'));
+    assert.deepEqual(found, ['stages.sign.output_dataset', 'stages.sign.publish']);
   });
 });

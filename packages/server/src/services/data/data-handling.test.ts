@@ -19,6 +19,7 @@ import {
   answer,
   CREATED,
   startFakeRucio,
+  type FakeAnswer,
   type FakeRucio,
 } from '../../adapters/data/rucio/rucio-testing.ts';
 import { apiCaller } from '../../http/api/api-testing.ts';
@@ -37,6 +38,25 @@ const FIXTURE_FILES = [
   'reco_run5000_0002.root',
 ];
 const MIRROR = mirrorDatasetName({ system: 'metacat', query: DATASET_QUERY });
+
+/** A `/replicas/list` answer: one JSON line per file with the RSEs that have it available. */
+function replicaLines(files: Record<string, string[]>): FakeAnswer {
+  const lines = Object.entries(files).map(([name, rses]) =>
+    JSON.stringify({
+      scope: 'dune',
+      name,
+      bytes: 10,
+      adler32: '0a0b0c0d',
+      rses: Object.fromEntries(rses.map((r) => [r, [`root://${r}/${name}`]])),
+      states: Object.fromEntries(rses.map((r) => [r, 'AVAILABLE'])),
+    }),
+  );
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'application/x-json-stream' },
+    body: lines.join('\n') + '\n',
+  };
+}
 
 function campaign(name: string, bin: string, stage: string): string {
   return `campaign: ${name}
@@ -68,6 +88,11 @@ describe('campaigns on MetaCat and Rucio', () => {
       'POST /replicas': [answer(500, 'error-database-500.json'), CREATED],
       'POST /dids/dune/*': CREATED,
       'POST /rules/': answer(201, 'rule-created.json'),
+      // Where Rucio has copies of the `rl_` outputs: one at tape only on the second look.
+      'POST /replicas/list': [
+        replicaLines({ out_rl_1: ['FNAL_DCACHE_TAPE'], out_rl_2: [] }),
+        replicaLines({ out_rl_2: ['FNAL_DCACHE_TAPE', 'CERN_EOS'] }),
+      ],
       [`GET /rules/${RULE}`]: [
         answer(200, 'rule-replicating.json'),
         answer(200, 'rule-replicating.json'),
@@ -95,7 +120,7 @@ describe('campaigns on MetaCat and Rucio', () => {
                   client: replicas,
                   scope: 'dune',
                   rse: 'POMS_LOCAL',
-                  locations: {},
+                  locations: { 'fnal-tape': 'FNAL_DCACHE_TAPE' },
                 },
               }
             : undefined,
@@ -309,6 +334,33 @@ describe('campaigns on MetaCat and Rucio', () => {
     assert.equal(done?.status, 'Located');
     assert.ok((await store.submissions.outputs(s.id)).every((o) => o.located));
     assert.equal((await store.submissions.statistics(s.id)).with_located_outputs, 2);
+  });
+
+  it('finds outputs at an output location that is a Rucio RSE by asking Rucio', async () => {
+    await h.declareInputs(['rl_1', 'rl_2'], { data_tier: 'raw_rl' });
+    await h.campaign(
+      campaign(
+        'rse_landing',
+        h.bin,
+        `    input: "data_tier = raw_rl"
+    output_location: fnal-tape`,
+      ),
+    );
+    await h.launch('rse_landing', 'reco');
+    const [s] = (await h.settle(60_000)).filter((x) => x.campaign === 'rse_landing');
+    assert.equal(s?.status, 'Located');
+    const lookups = rucio.calls().filter((c) => c.path === '/replicas/list');
+    assert.equal(lookups.length, 2, 'asked again only for the output still missing');
+    assert.deepEqual((lookups[1]?.body as { dids: unknown[] }).dids, [
+      { scope: 'dune', name: 'out_rl_2' },
+    ]);
+    const file = await h.server.store.catalog.getFile(EXPERIMENT, 'out_rl_2');
+    assert.deepEqual(
+      file.replicas.filter((r) => r.location === 'fnal-tape'),
+      [{ location: 'fnal-tape', path: 'rucio://FNAL_DCACHE_TAPE/dune:out_rl_2' }],
+    );
+    const publication = await h.server.store.publications.get(s?.id ?? '');
+    assert.equal(publication?.at_location, 2);
   });
 
   it('refuses a MetaCat input when the experiment has none, naming the field', async () => {

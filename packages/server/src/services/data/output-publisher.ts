@@ -109,7 +109,7 @@ export class OutputPublisher {
     const publish = config.stage.publish;
     const waits: string[] = [];
 
-    if (publish?.metadata === true && record.declared < files.length) {
+    if (publish?.metadata === true && files.length > 0 && record.declared < files.length) {
       const catalog = systems?.metadata;
       if (catalog === undefined) {
         throw new Error(
@@ -134,7 +134,8 @@ export class OutputPublisher {
       );
     }
 
-    if (publish?.rucio === true) {
+    // Nothing to register, attach or replicate: no empty datasets and rules in Rucio.
+    if (publish?.rucio === true && files.length > 0) {
       const rucio = rucioOf(systems?.rucio, experiment);
       const dataset = { scope: rucio.scope, name: submissionDatasetName(submission) };
       if (record.registered < files.length || record.rucio_dataset === null) {
