@@ -56,7 +56,33 @@ export interface ExecutorOptions {
    * experiment's data management, landing at the stage's output location): true when done.
    */
   outputsReady?: (submission: SubmissionRecord, config: SubmissionConfig) => Promise<boolean>;
+  /** Told what the executor did, for metrics and for keeping job logs (never changes it). */
+  observer?: ExecutorObserver;
 }
+
+/** What the executor reports as it works; each method is optional and must not throw. */
+export interface ExecutorObserver {
+  /** One engine answered a poll (or failed to) after `seconds`. */
+  polled?(engine: Engine, seconds: number, ok: boolean): void;
+  /** A submission's jobs were given to its engine, `seconds` after the submission was recorded. */
+  submitted?(submission: SubmissionRecord, seconds: number): void;
+  /** A submission's jobs could not be given to its engine. */
+  launchFailed?(submission: SubmissionRecord, message: string): void;
+  /** Jobs reached a final state (completed, failed, cancelled) in this cycle. */
+  jobsEnded?(jobs: readonly EndedJob[]): void;
+  /** One whole cycle took `seconds`. */
+  cycled?(seconds: number): void;
+}
+
+export interface EndedJob {
+  submission_id: string;
+  index: number;
+  engine: Engine;
+  engine_id: string;
+  state: 'completed' | 'failed' | 'cancelled';
+}
+
+const FINAL_JOB_STATES = new Set(['completed', 'failed', 'cancelled']);
 
 const LIVE_JOB_STATES = new Set(['pending', 'queued', 'running', 'held', 'unknown']);
 const POLL_BATCH = 5000;
@@ -117,6 +143,7 @@ export class Executor {
   /** One pass over all work. Public for tests and for the CLI's foreground runs. */
   async cycle(): Promise<void> {
     await this.options.beforeCycle?.();
+    const started = performance.now();
     await this.applyRequests();
     await this.poll();
     const work = await this.store.submissions.unfinished();
@@ -126,6 +153,18 @@ export class Executor {
       } catch (error) {
         this.options.log(`${submission.id}: ${describe(error)}`);
       }
+    }
+    this.observe((o) => o.cycled?.((performance.now() - started) / 1000));
+  }
+
+  /** Tells the observer; an observer that throws is logged, never stops the executor. */
+  private observe(tell: (observer: ExecutorObserver) => void): void {
+    const { observer } = this.options;
+    if (observer === undefined) return;
+    try {
+      tell(observer);
+    } catch (error) {
+      this.options.log(`executor observer failed: ${describe(error)}`);
     }
   }
 
@@ -164,9 +203,14 @@ export class Executor {
       groups.map(async ([engineName, jobs]) => {
         const engine = this.engineOf(engineName);
         if (!engine) return { jobs, reports: [] };
+        const started = performance.now();
+        const took = () => (performance.now() - started) / 1000;
         try {
-          return { jobs, reports: await engine.poll(jobs.map((j) => j.engine_id)) };
+          const reports = await engine.poll(jobs.map((j) => j.engine_id));
+          this.observe((o) => o.polled?.(engineName, took(), true));
+          return { jobs, reports };
         } catch (error) {
+          this.observe((o) => o.polled?.(engineName, took(), false));
           // An engine that does not answer leaves its jobs as they are: never failed for it.
           this.options.log(`poll of ${engineName} failed: ${describe(error)}`);
           return { jobs, reports: [] };
@@ -174,10 +218,20 @@ export class Executor {
       }),
     );
     const updates = [];
+    const ended: EndedJob[] = [];
     for (const { jobs, reports } of polled) {
       for (const [i, report] of reports.entries()) {
         const job = jobs[i];
         if (job === undefined || !changedState(job, report)) continue;
+        if (FINAL_JOB_STATES.has(report.state) && !FINAL_JOB_STATES.has(job.state)) {
+          ended.push({
+            submission_id: job.submission_id,
+            index: job.index,
+            engine: job.engine,
+            engine_id: job.engine_id,
+            state: report.state as EndedJob['state'],
+          });
+        }
         updates.push({
           submissionId: job.submission_id,
           index: job.index,
@@ -194,7 +248,9 @@ export class Executor {
         });
       }
     }
-    return this.store.submissions.updateJobs(updates);
+    const changed = await this.store.submissions.updateJobs(updates);
+    if (ended.length > 0) this.observe((o) => o.jobsEnded?.(ended));
+    return changed;
   }
 
   /** Moves one submission along: submit, follow its jobs, locate, decide what follows. */
@@ -271,9 +327,12 @@ export class Executor {
       const batchId = `${submission.engine}:${submission.id}`;
       await this.store.submissions.recordBatch(submission.id, batchId, result.engine_ids);
       this.launchRetryAt.delete(submission.id);
+      const waited = (this.options.now().getTime() - Date.parse(submission.created_at)) / 1000;
+      this.observe((o) => o.submitted?.(submission, Math.max(0, waited)));
       return this.apply(submission, { kind: 'launched', batchId });
     } catch (error) {
       this.launchRetryAt.set(submission.id, Date.now() + (this.options.retryLaunchMs ?? 30_000));
+      this.observe((o) => o.launchFailed?.(submission, describe(error)));
       return this.apply(submission, { kind: 'launch-failed', message: describe(error) });
     }
   }

@@ -6,7 +6,7 @@ import type { Store } from '../../ports/store.ts';
 import type { SubmissionRecord } from '../../ports/submissions.ts';
 import { ControlService } from './control.ts';
 import { KeepUpService } from './keep-up.ts';
-import { Executor, type JobRuntime } from './executor.ts';
+import { Executor, type ExecutorObserver, type JobRuntime } from './executor.ts';
 import { Finisher } from './finisher.ts';
 import { JobReportService } from './job-reports.ts';
 import { dryRun, type DryRunResult } from './dry-run.ts';
@@ -36,6 +36,8 @@ export interface ExecutionOptions {
   publishCheckMs?: number;
   /** How often keep-up reads an external input dataset again; default 60 s. */
   externalIntervalMs?: number;
+  /** Told what the executor does (metrics, job log keeping), in this order. */
+  observers?: readonly ExecutorObserver[];
 }
 
 export interface Execution {
@@ -90,6 +92,7 @@ export function createExecution(options: ExecutionOptions): Execution {
       await keepUp.runDue();
     },
     outputsReady: (submission, config) => publisher.ready(submission, config),
+    observer: allOf(options.observers ?? []),
   });
   const jobs = new JobReportService({
     store: options.store,
@@ -124,6 +127,18 @@ export function createExecution(options: ExecutionOptions): Execution {
   return { launches, executor, jobs, control, keepUp, publisher, dryRun: dry, logs };
 }
 
+/** One observer telling each of `observers` in turn. */
+function allOf(observers: readonly ExecutorObserver[]): ExecutorObserver {
+  return {
+    polled: (...a) => observers.forEach((o) => o.polled?.(...a)),
+    submitted: (...a) => observers.forEach((o) => o.submitted?.(...a)),
+    launchFailed: (...a) => observers.forEach((o) => o.launchFailed?.(...a)),
+    jobsEnded: (...a) => observers.forEach((o) => o.jobsEnded?.(...a)),
+    cycled: (...a) => observers.forEach((o) => o.cycled?.(...a)),
+  };
+}
+
 export { LaunchError } from './errors.ts';
+export type { EndedJob, ExecutorObserver } from './executor.ts';
 export type { LaunchOutcome, LaunchRequest } from './launches.ts';
 export type { DryRunResult } from './dry-run.ts';
