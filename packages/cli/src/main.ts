@@ -6,6 +6,7 @@ import { controlCommands } from './commands/control.ts';
 import { demoCommand } from './commands/demo.ts';
 import { fileCommands } from './commands/files.ts';
 import { launchCommands } from './commands/launch.ts';
+import { logsCommand } from './commands/logs.ts';
 import { scheduleCommands } from './commands/schedule.ts';
 import { splitCommands } from './commands/split.ts';
 import { startCommand } from './commands/start.ts';
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   fileCommands(program, io, runAsync);
   launchCommands(program, io, runAsync);
   submissionCommands(program, io, runAsync);
+  logsCommand(program, io, runAsync);
   controlCommands(program, io, runAsync);
   scheduleCommands(program, io, runAsync);
   demoCommand(program, io, runAsync);

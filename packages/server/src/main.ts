@@ -14,6 +14,8 @@ import { openSqliteStore } from './adapters/storage/sqlite.ts';
 import { systemClock } from './adapters/system/system-clock.ts';
 import { ulidIdSource } from './adapters/system/ulid-ids.ts';
 import { buildApp } from './http/app.ts';
+import { executorMetrics } from './http/metrics/executor-observer.ts';
+import { PomsMetrics } from './http/metrics/metrics.ts';
 import { webApp } from './http/web-app.ts';
 import type { RouteRegistry } from './http/route.ts';
 import type { Store } from './ports/store.ts';
@@ -21,6 +23,7 @@ import { AccessService } from './services/access.ts';
 import { AuthService } from './services/auth/auth-service.ts';
 import { seedDemo } from './services/demo.ts';
 import { createExecution, type Execution } from './services/execution/index.ts';
+import { keptLogsOf, LogKeeper, retentionDaysFromEnv } from './services/logs/index.ts';
 import { HealthService } from './services/health.ts';
 import { AuditOperations } from './services/operations/audit.ts';
 import { CampaignOperations } from './services/operations/campaigns.ts';
@@ -78,6 +81,8 @@ export interface ServerOptions extends StoreLocation {
   publishCheckMs?: number;
   /** How often keep-up reads an external input dataset again. Default 60 s. */
   externalIntervalMs?: number;
+  /** Days kept job logs outlive their submission's last update. Default POMS_LOG_RETENTION_DAYS, else 30. */
+  logRetentionDays?: number;
 }
 
 export interface RunningServer {
@@ -130,6 +135,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Rung after every executor cycle and every change made over HTTP: the live views look again.
     const events = new ChangeBus();
     const onCycle = options.onCycle;
+    // Prometheus metrics of this server (GET /metrics): one registry per server.
+    const metrics = new PomsMetrics(store.metrics);
+    // Job and launch logs kept under the data folder, fed by the executor (docs/logs.md).
+    const logKeeper = new LogKeeper({
+      store,
+      engines: batch.engines,
+      kept: keptLogsOf(dataDir),
+      now: () => clock.now(),
+      retentionDays: options.logRetentionDays ?? retentionDaysFromEnv(),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
     const execution = createExecution({
       store,
       engines: batch.engines,
@@ -153,6 +169,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         events.notify();
         onCycle?.();
       },
+      observers: [executorMetrics(metrics), logKeeper],
+      keptLogs: logKeeper.kept,
     });
     const auth = new AuthService({ store, clock });
     const bootstrapped = await auth.bootstrapAdmin({
@@ -185,6 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           options: { trustedProxies: options.trustedProxies ?? [] },
         },
         web: webApp(options.webRoot ?? process.env.POMS_WEB_ROOT ?? REPO_WEB_DIST),
+        metrics,
       },
       { logger: options.logger ?? false },
     );
@@ -193,7 +212,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       host: options.host ?? '127.0.0.1',
     });
     if (!temporary) writeServerFile(dataDir, url);
-    if (options.execute ?? true) execution.executor.start();
+    if (options.execute ?? true) {
+      execution.executor.start();
+      logKeeper.start();
+    }
     return {
       url,
       store,
@@ -211,6 +233,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             },
       async close() {
         await execution.executor.stop();
+        await logKeeper.stop();
         await app.close();
         // A temporary server's jobs die with it: their folder is about to be removed.
         if (temporary) engine.killAll();
@@ -254,6 +277,7 @@ export async function openLocal(
     location: LOCAL_LOCATION,
     now: () => clock.now(),
     dataSystems: dataSystemsFromEnv() ?? NO_DATA_SYSTEMS,
+    keptLogs: keptLogsOf(dataDir),
   });
   return { store, execution, dataDir, close: () => store.close() };
 }

@@ -32,6 +32,9 @@ import { authRoutes, authenticateRequests, type AuthOptions } from './auth.ts';
 import { knownError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { jobRoutes } from './jobs.ts';
+import { countFiles } from './metrics/file-counts.ts';
+import type { PomsMetrics } from './metrics/metrics.ts';
+import { serveMetrics } from './metrics/serve-metrics.ts';
 import { RouteRegistry } from './route.ts';
 import type { WebApp } from './web-app.ts';
 
@@ -61,6 +64,8 @@ export interface AppServices {
   api?: ApiServices | undefined;
   /** The built browser app served at `/` (see web-app.ts); absent: the API only. */
   web?: WebApp | undefined;
+  /** Prometheus metrics: GET /metrics and the HTTP latency histogram (see metrics/). */
+  metrics?: PomsMetrics | undefined;
 }
 
 /** Largest request body: a campaign text of 16 MiB in JSON, with room to spare. */
@@ -114,6 +119,10 @@ export function buildApp(
       },
     });
   });
+  if (services.metrics) {
+    serveMetrics(app, services.metrics, services.api?.auth);
+    services.jobs?.onFilesReported(countFiles(services.metrics));
+  }
   void app.register(healthRoutes(services.health), { prefix: '/api/v1' });
   if (services.jobs) void app.register(jobRoutes(services.jobs), { prefix: '/api/v1' });
   const api = services.api;

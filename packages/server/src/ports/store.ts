@@ -10,6 +10,7 @@
  */
 import type { CampaignId, Catalog, Clock, IdSource } from '@poms/core';
 import type { ControlRepository } from './control.ts';
+import type { MetricsRepository } from './metrics.ts';
 import type { PublicationRepository } from './publications.ts';
 import type { AuditRepository, IdentityRepository } from './identity.ts';
 import type { CursorPage, OffsetPage } from './pages.ts';
@@ -52,6 +53,8 @@ export interface StoreScope {
   readonly templates: ExperimentTemplateRepository;
   /** Where submissions' outputs stand outside the embedded catalog (./publications.ts). */
   readonly publications: PublicationRepository;
+  /** Scrape-time counts for GET /metrics: a few aggregate queries (./metrics.ts). */
+  readonly metrics: MetricsRepository;
   /** True in a transaction's scope: what must commit with a change (audit) asks for it. */
   readonly inTransaction: boolean;
   /**

@@ -268,6 +268,18 @@ export interface ActiveJob {
   readonly request: JobRequest | null;
 }
 
+/** A job that reached a final state on an engine, with its submission's experiment (log keeping). */
+export interface EndedJobRecord {
+  readonly submission_id: string;
+  readonly experiment: string;
+  readonly index: number;
+  readonly engine: Engine;
+  readonly engine_id: string;
+  readonly state: 'completed' | 'failed' | 'cancelled';
+  /** The submission's last update. */
+  readonly submission_updated_at: string;
+}
+
 /** One stage's counts over every submission of a campaign (SQL aggregates), for progress views. */
 export interface StageCounts {
   readonly stage: string;
@@ -316,6 +328,11 @@ export interface SubmissionRepository {
   jobCounts(id: string): Promise<Partial<Record<TrackedJobState, number>>>;
   /** Jobs with an engine id that are not finished, or carry a request, of every experiment. */
   activeJobs(limit: number): Promise<ActiveJob[]>;
+  /**
+   * Jobs with an engine id in a final state, of submissions updated at or after `since` (ISO
+   * time), newest submissions first, at most `limit`: what the log keeper looks at after a restart.
+   */
+  endedJobsSince(since: string, limit: number): Promise<EndedJobRecord[]>;
   /** Applies engine reports; returns the submissions whose jobs changed. */
   updateJobs(updates: readonly JobUpdate[]): Promise<string[]>;
   /** Asks for an engine action on jobs (all of the submission's when `indexes` is absent). */

@@ -168,6 +168,16 @@ export interface JobLogs {
   stdout: string;
   stderr: string;
   truncated: boolean;
+  /** kept: the server's copy (outlives the job's folder); engine: read from the engine now. */
+  source: 'kept' | 'engine' | 'none';
+}
+
+/** What happened when a submission was given to its engine. */
+export interface LaunchLog {
+  submission_id: string;
+  text: string;
+  /** False: not kept yet, rendered from the store now. */
+  kept: boolean;
 }
 
 export type HoldScope =

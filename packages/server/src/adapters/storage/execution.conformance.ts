@@ -1342,5 +1342,127 @@ export function describeExecutionConformance(name: string, open: OpenFreshStore)
           assert.equal(await control.advanceSchedule(replaced.id, T3, null), false);
         }));
     });
+
+    describe('ended jobs for log keeping', () => {
+      it('lists final jobs with an engine id of recently updated submissions, newest first, bounded', () =>
+        use(async (f) => {
+          const { store } = f;
+          const old = await f.submission({ jobsWithoutFiles: 2 });
+          await store.submissions.recordBatch(old.id, 'b-old', ['o0', 'o1']);
+          await store.submissions.updateJobs([{ submissionId: old.id, index: 0, state: 'failed' }]);
+          f.clock.advance(60_000);
+          const since = f.now();
+          const s = await f.submission({ jobsWithoutFiles: 3 });
+          await store.submissions.recordBatch(s.id, 'b', ['e0', 'e1', 'e2']);
+          await store.submissions.updateJobs([
+            { submissionId: s.id, index: 0, state: 'completed', exit_code: 0 },
+            { submissionId: s.id, index: 1, state: 'running' },
+            { submissionId: s.id, index: 2, state: 'cancelled' },
+          ]);
+          const never = await f.submission({ jobsWithoutFiles: 1 });
+          await store.submissions.updateJobs([
+            { submissionId: never.id, index: 0, state: 'cancelled' },
+          ]);
+          const ended = await store.submissions.endedJobsSince(since, 10);
+          assert.deepEqual(
+            ended.map((j) => [
+              j.submission_id,
+              j.experiment,
+              j.index,
+              j.engine,
+              j.engine_id,
+              j.state,
+            ]),
+            [
+              [s.id, EXP, 0, 'local', 'e0', 'completed'],
+              [s.id, EXP, 2, 'local', 'e2', 'cancelled'],
+            ],
+          );
+          assert.equal(
+            ended[0]?.submission_updated_at,
+            (await store.submissions.get(s.id)).updated_at,
+          );
+          assert.equal((await store.submissions.endedJobsSince(since, 1)).length, 1);
+          const all = await store.submissions.endedJobsSince('2000-01-01T00:00:00.000Z', 10);
+          assert.deepEqual(
+            all.map((j) => j.engine_id),
+            ['e0', 'e2', 'o0'],
+          );
+          await invalid(store.submissions.endedJobsSince(since, 0), 'limit');
+        }));
+
+      it('counts submissions, jobs, the executor queue and held launches for metrics', () =>
+        use(async (f) => {
+          const { store } = f;
+          assert.deepEqual(await store.metrics.counts(), {
+            submissions: [],
+            jobs: [],
+            unfinished: 0,
+            heldLaunches: [],
+          });
+          // 3 local jobs, 1 slurm job, 1 local job in the other experiment.
+          const a = await f.submission({
+            ledger: { snapshot: f.snapshotId },
+            inputSnapshotId: f.snapshotId,
+          });
+          const b = await f.submission({ engine: 'slurm' });
+          await f.submission({ experiment: OTHER, campaignId: f.otherCampaignId });
+          await store.submissions.recordBatch(a.id, 'batch-a', ['e0', 'e1', 'e2']);
+          await store.submissions.updateJobs([
+            { submissionId: a.id, index: 0, state: 'completed' },
+          ]);
+          await store.submissions.changeStatus(a.id, {
+            expected: 'New',
+            to: 'Running',
+            reason: 'r',
+          });
+          // Final, progressed and its chain done: the executor has nothing left to do with b.
+          await store.submissions.changeStatus(b.id, {
+            expected: 'New',
+            to: 'Located',
+            reason: 'l',
+          });
+          await store.submissions.setProgressed(b.id);
+          await store.submissions.setChainDone(b.id);
+          const launch = { campaignId: f.campaignId, stage: 'reco', request: {}, by: 'bob' };
+          const taken = await store.control.queueLaunch({ ...launch, experiment: EXP });
+          await store.control.queueLaunch({ ...launch, experiment: EXP, launchKey: 'k2' });
+          await store.control.queueLaunch({
+            ...launch,
+            experiment: OTHER,
+            campaignId: f.otherCampaignId,
+          });
+          await store.control.takeHeldLaunch(taken.entry.id, 'launched');
+
+          const counts = await store.metrics.counts();
+          const sorted = (rows: readonly object[]) => rows.map((r) => JSON.stringify(r)).sort();
+          assert.deepEqual(
+            sorted(counts.submissions),
+            sorted([
+              { experiment: EXP, status: 'Located', count: 1 },
+              { experiment: EXP, status: 'Running', count: 1 },
+              { experiment: OTHER, status: 'New', count: 1 },
+            ]),
+          );
+          assert.deepEqual(
+            sorted(counts.jobs),
+            sorted([
+              { experiment: EXP, engine: 'local', state: 'completed', count: 1 },
+              { experiment: EXP, engine: 'local', state: 'queued', count: 2 },
+              { experiment: EXP, engine: 'slurm', state: 'pending', count: 1 },
+              { experiment: OTHER, engine: 'local', state: 'pending', count: 1 },
+            ]),
+          );
+          assert.equal(counts.unfinished, 2);
+          assert.equal(counts.unfinished, (await store.submissions.unfinished()).length);
+          assert.deepEqual(
+            sorted(counts.heldLaunches),
+            sorted([
+              { experiment: EXP, count: 1 },
+              { experiment: OTHER, count: 1 },
+            ]),
+          );
+        }));
+    });
   });
 }

@@ -7,6 +7,7 @@ import { KyselyCampaignRepository } from './repositories/campaigns.ts';
 import { KyselyControlRepository } from './repositories/control.ts';
 import { KyselyExperimentRepository } from './repositories/experiments.ts';
 import { KyselyIdentityRepository } from './repositories/identity.ts';
+import { KyselyMetricsRepository } from './repositories/metrics.ts';
 import { KyselySubmissionRepository } from './repositories/submissions.ts';
 import { KyselyExperimentTemplateRepository } from './repositories/templates.ts';
 import { inTransaction } from './repositories/transaction.ts';
@@ -36,6 +37,7 @@ export function kyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): 
     audit: new KyselyAuditRepository(on, clock, ids),
     templates: new KyselyExperimentTemplateRepository(on, clock),
     publications: new KyselyPublicationRepository(on, clock),
+    metrics: new KyselyMetricsRepository(on),
   });
   // Everything bound to `on` (a transaction); nested transactions are savepoints of it.
   const scope = (on: Kysely<Database>): StoreTransaction => {

@@ -113,6 +113,43 @@ export const Job = z.object({
   updated_at: time,
 });
 
+// Job logs (services/logs): kept under the data folder, else read from the engine.
+export const LogStreamName = z.enum(['stdout', 'stderr']);
+const LogSource = z
+  .enum(['kept', 'engine', 'none'])
+  .describe('kept: the copy under the data folder; engine: read from the engine; none: no job yet');
+
+export const JobLogs = z.object({
+  stdout: z.string(),
+  stderr: z.string(),
+  truncated: z.boolean(),
+  source: LogSource,
+});
+
+export const LogChunk = z.object({
+  stream: LogStreamName,
+  offset: z.number().int(),
+  next_offset: z.number().int().describe('where the next poll starts'),
+  size: z.number().int().nullable().describe("the stream's size; null when the engine cut it"),
+  text: z.string(),
+  source: LogSource,
+  final: z.boolean().describe('the job has ended'),
+});
+
+export const JobLogSizes = z.object({
+  index: z.number().int(),
+  state: JobStateName,
+  exit_code: z.number().int().nullable(),
+  stdout_bytes: z.number().int().nullable(),
+  stderr_bytes: z.number().int().nullable(),
+});
+
+export const LaunchLog = z.object({
+  submission_id: z.string(),
+  text: z.string(),
+  kept: z.boolean().describe('false: not kept yet, rendered from the store now'),
+});
+
 export const Publication = z.object({
   submission_id: z.string(),
   state: z

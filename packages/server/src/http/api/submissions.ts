@@ -12,10 +12,15 @@ import {
   FileStatistics,
   HistoryEntry,
   Job,
+  JobLogSizes,
+  JobLogs,
   JobStateName,
+  LaunchLog,
   LaunchBody,
   LaunchOutcome,
   LedgerEntry,
+  LogChunk,
+  LogStreamName,
   Publication,
   StageParams,
   Submission,
@@ -177,16 +182,80 @@ export function submissionRoutes(
       }),
   });
 
+  const JobParams = SubmissionParams.extend({ index: z.coerce.number().int().min(0) });
   routes.add(app, {
     method: 'GET',
     url: '/experiments/:experiment/submissions/:id/jobs/:index/logs',
     tag: 'submissions',
-    summary: "The end of a job's stdout and stderr (max_bytes per stream, default 64 KiB)",
-    params: SubmissionParams.extend({ index: z.coerce.number().int().min(0) }),
-    query: z.strictObject({ max_bytes: queryInt(1, 16 * 1024 * 1024).optional() }),
-    response: z.object({ stdout: z.string(), stderr: z.string(), truncated: z.boolean() }),
-    handler: ({ params, query, request }) =>
-      ops.logs(callerOf(request), params.experiment, params.id, params.index, query.max_bytes),
+    summary:
+      "A job's logs, the kept copy first: the end of stdout and stderr (max_bytes per stream, default 64 KiB); with stream, that stream from offset (max_bytes, default 1 MiB) for following",
+    params: JobParams,
+    query: z.strictObject({
+      max_bytes: queryInt(1, 16 * 1024 * 1024).optional(),
+      stream: LogStreamName.optional(),
+      offset: queryInt(0, Number.MAX_SAFE_INTEGER).optional(),
+    }),
+    response: z.union([LogChunk, JobLogs]),
+    handler: ({ params, query, request }) => {
+      const caller = callerOf(request);
+      if (query.stream === undefined) {
+        return ops.logs(caller, params.experiment, params.id, params.index, query.max_bytes);
+      }
+      return ops.logChunk(
+        caller,
+        params.experiment,
+        params.id,
+        params.index,
+        query.stream,
+        query.offset ?? 0,
+        query.max_bytes,
+      );
+    },
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/submissions/:id/jobs/:index/logs/download',
+    tag: 'submissions',
+    summary: "A job's whole kept stdout or stderr as a text/plain attachment",
+    params: JobParams,
+    query: z.strictObject({ stream: LogStreamName.default('stdout') }),
+    response: z.string(),
+    handler: async ({ params, query, request, reply }) => {
+      const file = await ops.logDownload(
+        callerOf(request),
+        params.experiment,
+        params.id,
+        params.index,
+        query.stream,
+      );
+      void reply.header('content-type', 'text/plain; charset=utf-8');
+      void reply.header('content-disposition', `attachment; filename="${file.filename}"`);
+      void reply.header('x-poms-log-source', file.source);
+      return file.bytes as unknown as string;
+    },
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/submissions/:id/logs',
+    tag: 'submissions',
+    summary: "The submission's jobs with the sizes of their kept logs (null: not kept yet)",
+    params: SubmissionParams,
+    response: z.object({ jobs: z.array(JobLogSizes) }),
+    handler: ({ params, request }) => ops.logSizes(callerOf(request), params.experiment, params.id),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/submissions/:id/launch-log',
+    tag: 'submissions',
+    summary:
+      'What happened when the submission was given to its engine: outcome, command, environment names, history',
+    params: SubmissionParams,
+    response: LaunchLog,
+    handler: ({ params, request }) =>
+      ops.launchLog(callerOf(request), params.experiment, params.id),
   });
 
   routes.add(app, {

@@ -693,13 +693,21 @@ export function describeExecutionScenarios(name: string, open: () => Promise<Har
         }
         assert.fail(`jobs never ${what}: ${(await jobStates()).join(',')}`);
       };
+      // The job rows move first (the poll), the submission's status later in the same cycle.
+      const statusBecomes = async (want: string) => {
+        for (let i = 0; i < 100; i++) {
+          if ((await h.server.store.submissions.get(id)).status === want) return;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.equal((await h.server.store.submissions.get(id)).status, want);
+      };
       await waitFor((s) => s.every((x) => x === 'running'), 'ran');
       await h.server.execution.control.holdJobs({ kind: 'submission', id }, 'frank');
       await waitFor((s) => s.every((x) => x === 'held'), 'were held');
-      assert.equal((await h.server.store.submissions.get(id)).status, 'Held');
+      await statusBecomes('Held');
       await h.server.execution.control.releaseJobs({ kind: 'submission', id }, 'frank');
       await waitFor((s) => s.every((x) => x === 'running'), 'ran again');
-      assert.equal((await h.server.store.submissions.get(id)).status, 'Running');
+      await statusBecomes('Running');
       // One job only: the submission goes on with the other.
       await h.server.execution.control.kill({ kind: 'submission', id, indexes: [0] }, 'frank');
       await waitFor((s) => s[0] === 'cancelled' && s[1] === 'running', 'lost job 0 only');

@@ -1,7 +1,6 @@
 // The execution core assembled: launches, the executor loop (launcher, poller, finisher) and the
 // job runtime's service, over a store and the engines the composition root gives it.
-import type { BatchEngine, Engine, JobLogs } from '@poms/core';
-import { NotFoundError } from '../../ports/errors.ts';
+import type { BatchEngine, Engine } from '@poms/core';
 import type { Store } from '../../ports/store.ts';
 import type { SubmissionRecord } from '../../ports/submissions.ts';
 import { ControlService } from './control.ts';
@@ -14,6 +13,7 @@ import { LaunchService, type LaunchRequest } from './launches.ts';
 import { DatasetMirror } from '../data/dataset-mirror.ts';
 import { OutputPublisher } from '../data/output-publisher.ts';
 import { NO_DATA_SYSTEMS, type DataSystems } from '../../ports/data-systems.ts';
+import { JobLogReader, type KeptLogs, type SourcedLogs } from '../logs/index.ts';
 
 export interface ExecutionOptions {
   store: Store;
@@ -38,12 +38,18 @@ export interface ExecutionOptions {
   externalIntervalMs?: number;
   /** Told what the executor does (metrics, job log keeping), in this order. */
   observers?: readonly ExecutorObserver[];
+  /** The data folder's kept logs (services/logs), read before asking an engine; default none. */
+  keptLogs?: KeptLogs;
 }
 
 export interface Execution {
   launches: LaunchService;
-  /** The end of one job's stdout and stderr, from its engine. */
-  logs: (submissionId: string, index: number, maxBytes?: number) => Promise<JobLogs>;
+  /** The end of one job's stdout and stderr: the kept copy first, else its engine. */
+  logs: (submissionId: string, index: number, maxBytes?: number) => Promise<SourcedLogs>;
+  /** What happened when the submission was given to its engine (kept, else rendered now). */
+  launchLog: (submissionId: string) => Promise<{ text: string; kept: boolean }>;
+  /** Job logs by stream and offset, downloads and kept sizes. */
+  jobLogs: JobLogReader;
   /** What a launch would do, changing nothing. */
   dryRun: (request: LaunchRequest) => Promise<DryRunResult>;
   executor: Executor;
@@ -114,17 +120,27 @@ export function createExecution(options: ExecutionOptions): Execution {
   });
   const dry = (request: LaunchRequest) =>
     dryRun(options.store, launches, options.runtime, options.location, request);
-  const logs = async (submissionId: string, index: number, maxBytes?: number) => {
-    const submission = await options.store.submissions.get(submissionId);
-    const job = (await options.store.submissions.jobs(submissionId)).find((j) => j.index === index);
-    if (job === undefined) throw new NotFoundError('job', `${submissionId}:${index}`);
-    const engine = options.engines[submission.engine];
-    if (job.engine_id === null || engine === undefined) {
-      return { stdout: '', stderr: '', truncated: false };
-    }
-    return engine.logs(job.engine_id, maxBytes);
+  const jobLogs = new JobLogReader({
+    store: options.store,
+    engines: options.engines,
+    kept: options.keptLogs,
+    now,
+  });
+  const logs = (submissionId: string, index: number, maxBytes?: number) =>
+    jobLogs.logs(submissionId, index, maxBytes);
+  const launchLog = (submissionId: string) => jobLogs.launchLog(submissionId);
+  return {
+    launches,
+    executor,
+    jobs,
+    control,
+    keepUp,
+    publisher,
+    dryRun: dry,
+    logs,
+    launchLog,
+    jobLogs,
   };
-  return { launches, executor, jobs, control, keepUp, publisher, dryRun: dry, logs };
 }
 
 /** One observer telling each of `observers` in turn. */

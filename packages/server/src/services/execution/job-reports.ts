@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DeclaredFile, FileName, type DeclaredFile as Declared } from '@poms/core';
 import { ConflictError, NotFoundError } from '../../ports/errors.ts';
 import type { Store } from '../../ports/store.ts';
-import type { SubmissionRecord } from '../../ports/submissions.ts';
+import type { FileReport, FileReportResult, SubmissionRecord } from '../../ports/submissions.ts';
 import { asConfig } from './config.ts';
 import { CAMPAIGN_FIELD, STAGE_FIELD, SUBMISSION_FIELD } from './queries.ts';
 import { tokenMatches } from './tokens.ts';
@@ -78,8 +78,22 @@ export interface JobReportServiceOptions {
   wake: () => void;
 }
 
+/** Told of every file report applied: the files as reported and what the store made of them. */
+export type FilesReportedListener = (
+  submission: SubmissionRecord,
+  files: readonly FileReport[],
+  result: FileReportResult,
+) => void;
+
 export class JobReportService {
+  private readonly filesListeners: FilesReportedListener[] = [];
+
   constructor(private readonly options: JobReportServiceOptions) {}
+
+  /** Metrics count files here, as jobs report them, rather than scanning the ledger. */
+  onFilesReported(listener: FilesReportedListener): void {
+    this.filesListeners.push(listener);
+  }
 
   private get store(): Store {
     return this.options.store;
@@ -142,6 +156,13 @@ export class JobReportService {
       index,
       parsed.data.files,
     );
+    for (const listener of this.filesListeners) {
+      try {
+        listener(submission, parsed.data.files, result);
+      } catch {
+        // Counting must never fail a job's report (the files are recorded already).
+      }
+    }
     if (result.unknown.length > 0) {
       throw new JobRequestError(
         'job.bad-report',

@@ -17,6 +17,7 @@ import type {
 } from '../../ports/submissions.ts';
 import type { AccessService, Caller } from '../access.ts';
 import type { DryRunResult, Execution, LaunchOutcome } from '../execution/index.ts';
+import type { LogStream } from '../logs/index.ts';
 import { recordChange } from './audit.ts';
 
 export interface LaunchInput {
@@ -215,6 +216,43 @@ export class SubmissionOperations {
   async logs(caller: Caller, experiment: string, id: string, index: number, maxBytes?: number) {
     await this.get(caller, experiment, id);
     return this.execution.logs(id, index, maxBytes);
+  }
+
+  /** One stream of a job's log from a byte offset (what `poms logs --follow` polls). */
+  async logChunk(
+    caller: Caller,
+    experiment: string,
+    id: string,
+    index: number,
+    stream: LogStream,
+    offset: number,
+    maxBytes?: number,
+  ) {
+    const submission = await this.get(caller, experiment, id);
+    return this.execution.jobLogs.chunk(submission.id, index, stream, offset, maxBytes);
+  }
+
+  /** A job's whole kept stream, for a download. */
+  async logDownload(
+    caller: Caller,
+    experiment: string,
+    id: string,
+    index: number,
+    stream: LogStream,
+  ) {
+    const submission = await this.get(caller, experiment, id);
+    return this.execution.jobLogs.download(submission.id, index, stream);
+  }
+
+  /** The submission's jobs with the sizes of their kept logs. */
+  async logSizes(caller: Caller, experiment: string, id: string) {
+    const submission = await this.get(caller, experiment, id);
+    return { jobs: await this.execution.jobLogs.sizes(submission.id) };
+  }
+
+  async launchLog(caller: Caller, experiment: string, id: string) {
+    const submission = await this.get(caller, experiment, id);
+    return { submission_id: submission.id, ...(await this.execution.launchLog(submission.id)) };
   }
 
   async config(caller: Caller, experiment: string, id: string): Promise<unknown> {

@@ -13,6 +13,7 @@ import {
   ChainTree,
   JOB_STATES,
   Jobs,
+  LaunchLogPanel,
   Ledger,
   LogViewer,
   type JobFilter,
@@ -280,6 +281,7 @@ export function SubmissionPage() {
             </select>
           </label>
         </div>
+        <LaunchLogPanel experiment={experiment} id={id} />
         <Jobs experiment={experiment} id={id} filter={jobFilter} onLogs={setLogsOf} />
         {logsOf !== undefined ? (
           <LogViewer

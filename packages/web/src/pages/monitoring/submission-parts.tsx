@@ -5,7 +5,14 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { allPages, api, path } from '../../api/client.ts';
 import type { Page } from '../../api/client.ts';
-import type { Job, JobLogs, LedgerEntry, LedgerState, Submission } from '../../api/types.ts';
+import type {
+  Job,
+  JobLogs,
+  LaunchLog,
+  LedgerEntry,
+  LedgerState,
+  Submission,
+} from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { DataTable, Pager } from '../../ui/data-table.tsx';
 import { Empty, ErrorBox, Loading } from '../../ui/feedback.tsx';
@@ -193,7 +200,40 @@ function failedJob(j: Job): boolean {
   );
 }
 
-/** The end of a job's stdout and stderr. */
+/** Where the browser downloads a job's whole kept stream (the session cookie authenticates). */
+function downloadUrl(experiment: string, id: string, index: number, stream: string): string {
+  const url = path('experiments', experiment, 'submissions', id, 'jobs', index, 'logs', 'download');
+  return `/api/v1${url}?stream=${stream}`;
+}
+
+/** The submission's launch log (outcome, command, environment names, history), on demand. */
+export function LaunchLogPanel({ experiment, id }: { experiment: string; id: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="launch-log">
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {open ? 'Hide launch log' : 'Launch log'}
+      </button>
+      {open ? <LaunchLogText experiment={experiment} id={id} /> : null}
+    </div>
+  );
+}
+
+function LaunchLogText({ experiment, id }: { experiment: string; id: string }) {
+  const log = useApi(
+    () => api.get<LaunchLog>(path('experiments', experiment, 'submissions', id, 'launch-log')),
+    [experiment, id],
+  );
+  if (log.error) return <ErrorBox error={log.error} onRetry={log.reload} />;
+  if (!log.data) return <Loading what="launch log" />;
+  return (
+    <pre className="log" aria-label="Launch log">
+      {log.data.text}
+    </pre>
+  );
+}
+
+/** The end of a job's stdout and stderr (the server's kept copy once the job ended). */
 export function LogViewer({
   experiment,
   id,
@@ -232,6 +272,11 @@ export function LogViewer({
         <button type="button" onClick={logs.reload}>
           Refresh
         </button>
+        {(['stdout', 'stderr'] as const).map((s) => (
+          <a key={s} href={downloadUrl(experiment, id, index, s)} download>
+            Download {s}
+          </a>
+        ))}
         <button type="button" onClick={onClose}>
           Close
         </button>
@@ -240,7 +285,12 @@ export function LogViewer({
       {!logs.data && !logs.error ? <Loading what="logs" /> : null}
       {logs.data ? (
         <>
-          {logs.data.truncated ? <p className="muted">Only the end of the log is shown.</p> : null}
+          {logs.data.truncated ? (
+            <p className="muted">Only the end of the log is shown: download it for all of it.</p>
+          ) : null}
+          {logs.data.source === 'engine' ? (
+            <p className="muted">Read from the engine: the job has not ended or is not kept yet.</p>
+          ) : null}
           <pre className="log" aria-label={stream}>
             {logs.data[stream] === '' ? '(empty)' : logs.data[stream]}
           </pre>

@@ -19,6 +19,7 @@ import { InvalidArgumentError, NotFoundError } from '../../../ports/errors.ts';
 import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type OffsetPage } from '../../../ports/pages.ts';
 import type {
   ActiveJob,
+  EndedJobRecord,
   FileReport,
   FileReportResult,
   FileStatistics,
@@ -528,6 +529,34 @@ export class KyselySubmissionRepository implements SubmissionRepository {
       engine_id: r.engine_id ?? '',
       state: r.state as TrackedJobState,
       request: r.request as JobRequest | null,
+    }));
+  }
+
+  async endedJobsSince(since: string, limit: number): Promise<EndedJobRecord[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) {
+      throw new InvalidArgumentError('limit', 'must be a whole number from 1 to 100000');
+    }
+    const rows = await this.db
+      .selectFrom('jobs as j')
+      .innerJoin('submissions as s', 's.id', 'j.submission_id')
+      .select(['j.submission_id', 'j.idx', 'j.engine_id', 'j.state', 's.engine', 's.experiment'])
+      .select('s.updated_at as submission_updated_at')
+      .where('s.updated_at', '>=', since)
+      .where('j.engine_id', 'is not', null)
+      .where('j.state', 'in', [...FINISHED_JOB_STATES])
+      .orderBy('s.updated_at', 'desc')
+      .orderBy('j.submission_id')
+      .orderBy('j.idx')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      submission_id: r.submission_id,
+      experiment: r.experiment,
+      index: r.idx,
+      engine: r.engine as Engine,
+      engine_id: r.engine_id ?? '',
+      state: r.state as EndedJobRecord['state'],
+      submission_updated_at: r.submission_updated_at,
     }));
   }
 
