@@ -13,6 +13,7 @@ import { openPostgresStore } from './adapters/storage/postgres.ts';
 import { openSqliteStore } from './adapters/storage/sqlite.ts';
 import { systemClock } from './adapters/system/system-clock.ts';
 import { ulidIdSource } from './adapters/system/ulid-ids.ts';
+import { createOperationalLog, serviceLog } from './adapters/system/operational-log.ts';
 import { buildApp } from './http/app.ts';
 import { executorMetrics } from './http/metrics/executor-observer.ts';
 import { PomsMetrics } from './http/metrics/metrics.ts';
@@ -107,6 +108,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const clock = options.clock ?? systemClock;
   const ids = ulidIdSource();
   const store = await openStore(options, clock, ids);
+  // One JSON-lines log for HTTP requests and the services; lines given to `log` (tests, the
+  // terminal) stay plain text.
+  const operational =
+    options.logger === undefined || options.logger === false
+      ? undefined
+      : createOperationalLog(options.logger === true ? process.stdout : options.logger);
+  const log = options.log ?? (operational ? serviceLog(operational, 'server') : undefined);
   // Job folders and output files live beside the store; a memory store gets a temporary folder.
   const temporary = options.memory === true && !options.dataDir;
   const dataDir = temporary
@@ -116,7 +124,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     dataDir,
     ...(options.localSlots === undefined ? {} : { localSlots: options.localSlots }),
     ...(options.engines ?? {}),
-    ...(options.log === undefined ? {} : { log: options.log }),
+    ...(log === undefined ? {} : { log }),
   });
   const engine = batch.local;
   try {
@@ -144,7 +152,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       kept: keptLogsOf(dataDir),
       now: () => clock.now(),
       retentionDays: options.logRetentionDays ?? retentionDaysFromEnv(),
-      ...(options.log === undefined ? {} : { log: options.log }),
+      ...(log === undefined ? {} : { log }),
     });
     const execution = createExecution({
       store,
@@ -164,7 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         ? {}
         : { externalIntervalMs: options.externalIntervalMs }),
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
-      ...(options.log === undefined ? {} : { log: options.log }),
+      ...(log === undefined ? {} : { log }),
       onCycle: () => {
         events.notify();
         onCycle?.();
@@ -195,7 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           users: new UserOperations(store, access),
           audit: new AuditOperations(store, access),
           progress: {
-            progress: new ProgressOperations(store, access, events, options.log),
+            progress: new ProgressOperations(store, access, events, log),
             splits: new SplitCursorOperations(store, access),
           },
           events,
@@ -205,7 +213,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         web: webApp(options.webRoot ?? process.env.POMS_WEB_ROOT ?? REPO_WEB_DIST),
         metrics,
       },
-      { logger: options.logger ?? false },
+      operational === undefined ? { logger: false } : { loggerInstance: operational },
     );
     url = await app.listen({
       port: options.port ?? 8080,

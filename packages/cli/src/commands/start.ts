@@ -11,6 +11,7 @@ interface StartOptions {
   demo: boolean;
   postgres?: string;
   slots?: string;
+  logFormat: string;
 }
 
 export function startCommand(program: Command, io: Io): void {
@@ -23,6 +24,11 @@ export function startCommand(program: Command, io: Io): void {
     .option('--postgres <url>', 'use PostgreSQL instead of SQLite', process.env.POMS_POSTGRES_URL)
     .option('--no-demo', 'do not seed the demo experiment')
     .option('--slots <n>', 'jobs the local engine runs at once (default: the number of CPUs)')
+    .option(
+      '--log-format <format>',
+      'text: what the server does, on stderr; json: JSON lines on stdout (requests with their ids, and the same lines with submission ids as fields), for a log collector',
+      process.env.POMS_LOG_FORMAT ?? 'text',
+    )
     .action(async (opts: StartOptions) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -32,6 +38,10 @@ export function startCommand(program: Command, io: Io): void {
       if (slots !== undefined && (!Number.isInteger(slots) || slots < 1)) {
         throw new UsageError(`--slots must be a whole number ≥ 1, not '${opts.slots}'`);
       }
+      if (opts.logFormat !== 'text' && opts.logFormat !== 'json') {
+        throw new UsageError(`--log-format is text or json, not '${opts.logFormat}'`);
+      }
+      const json = opts.logFormat === 'json';
       const { startServer } = await loadServer();
       const server = await startServer({
         port,
@@ -40,7 +50,8 @@ export function startCommand(program: Command, io: Io): void {
         ...(opts.postgres ? { postgresUrl: opts.postgres } : {}),
         demo: opts.demo,
         ...(slots === undefined ? {} : { localSlots: slots }),
-        log: (line) => io.err(line),
+        ...(json ? { logger: { write: (line: string) => io.out(line.trimEnd()) } } : {}),
+        ...(json ? {} : { log: (line: string) => io.err(line) }),
       });
       io.err(
         `POMS listening on ${server.url} (store: ${server.store.kind}, data: ${server.dataDir})`,

@@ -1,6 +1,7 @@
 // The HTTP application: one Fastify plugin per area under /api/v1, and one error body everywhere:
 // {"error": {"code", "message"}}; 4xx for what the caller did wrong, 5xx only for our faults.
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { requestIdOf } from './request-id.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessService } from '../services/access.ts';
 import type { AuthService } from '../services/auth/auth-service.ts';
@@ -73,11 +74,19 @@ const BODY_LIMIT = 20 * 1024 * 1024;
 
 export function buildApp(
   services: AppServices,
-  options: { logger?: boolean | { write(line: string): void } } = {},
+  options: {
+    logger?: boolean | { write(line: string): void };
+    /** The server's operational log (JSON lines), shared with the services; wins over `logger`. */
+    loggerInstance?: FastifyBaseLogger;
+  } = {},
 ): FastifyInstance & { routes: RouteRegistry } {
   const logger = options.logger ?? false;
   const app = Fastify({
-    logger: typeof logger === 'boolean' ? logger : { level: 'info', stream: logger },
+    ...(options.loggerInstance === undefined
+      ? { logger: typeof logger === 'boolean' ? logger : { level: 'info', stream: logger } }
+      : { loggerInstance: options.loggerInstance }),
+    genReqId: requestIdOf,
+    requestIdLogLabel: 'request_id',
     bodyLimit: BODY_LIMIT,
   });
   const routes = new RouteRegistry();
@@ -85,7 +94,8 @@ export function buildApp(
     for (const method of [route.method].flat()) routes.registered.push({ method, url: route.url });
   });
   // Answers are data, never pages to frame or sniff.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('x-frame-options', 'DENY');
     void reply.header('referrer-policy', 'no-referrer');
