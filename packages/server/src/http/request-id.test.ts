@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { IncomingMessage } from 'node:http';
 import { startServer, type RunningServer } from '../main.ts';
+import { requestIdOf } from './request-id.ts';
 
 describe('request ids and the JSON request log', () => {
   const lines: Record<string, unknown>[] = [];
@@ -32,5 +34,14 @@ describe('request ids and the JSON request log', () => {
     const id = a.headers.get('x-request-id') ?? '';
     assert.match(id, /^[0-9a-f]{16}$/);
     assert.ok(lines.some((l) => l.request_id === id));
+  });
+
+  it('keeps a plain x-request-id and makes one otherwise', () => {
+    const req = (id?: string) =>
+      ({ headers: id === undefined ? {} : { 'x-request-id': id } }) as IncomingMessage;
+    assert.equal(requestIdOf(req('abc-123')), 'abc-123');
+    assert.match(requestIdOf(req('bad id\n{json}')), /^[0-9a-f]{16}$/);
+    assert.match(requestIdOf(req()), /^[0-9a-f]{16}$/);
+    assert.notEqual(requestIdOf(req()), requestIdOf(req()));
   });
 });

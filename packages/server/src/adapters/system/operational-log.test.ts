@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
-import { requestIdOf } from '../../http/request-id.ts';
 import { createOperationalLog, serviceLog } from './operational-log.ts';
 
 function capture() {
@@ -39,14 +37,5 @@ describe('operational log', () => {
     const text = JSON.stringify(lines[0]);
     assert.ok(!text.includes('secret') && !text.includes('poms_session=s'));
     assert.match(text, /\[redacted\]/);
-  });
-
-  it('keeps a plain x-request-id and makes one otherwise', () => {
-    const req = (id?: string) =>
-      ({ headers: id === undefined ? {} : { 'x-request-id': id } }) as IncomingMessage;
-    assert.equal(requestIdOf(req('abc-123')), 'abc-123');
-    assert.match(requestIdOf(req('bad id\n{json}')), /^[0-9a-f]{16}$/);
-    assert.match(requestIdOf(req()), /^[0-9a-f]{16}$/);
-    assert.notEqual(requestIdOf(req()), requestIdOf(req()));
   });
 });
