@@ -254,6 +254,38 @@ describe('monitoring pages', () => {
     await page.getByRole('status').filter({ hasText: 'hold: 0 jobs' }).waitFor();
   });
 
+  it('a submission: jobs over time and efficiency as charts, with their numbers', async () => {
+    const { page } = session;
+    const simulate = (await submissions('&campaign=toy_z_chain&stage=simulate&test=false')).find(
+      (s) => s.recovery_type === null,
+    )!;
+    await page.goto(session.url(`/e/demo/submissions/${simulate.id}`));
+    const timeline = page.getByRole('region', { name: 'Jobs over time' });
+    await timeline.locator('figure[aria-label="Jobs over time"] canvas').first().waitFor();
+    // One row per job in the chart's table of numbers (in a closed <details>); the deliberate
+    // failures among them.
+    const rows = timeline
+      .getByRole('table', { name: 'Jobs over time: numbers', includeHidden: true })
+      .locator('tbody tr');
+    assert.equal(await rows.count(), simulate.job_count);
+    assert.match(await timeline.getByLabel('Jobs by outcome').innerText(), /\d+ failed/);
+    const efficiency = page.getByRole('region', { name: 'Efficiency' });
+    await efficiency.getByLabel('Efficiency numbers').waitFor();
+    assert.match(
+      await efficiency.getByLabel('Efficiency numbers').innerText(),
+      /CPU efficiency\s*\d+ %/,
+    );
+    await efficiency.locator('figure[aria-label="Exit codes"] canvas').waitFor();
+    assert.match(
+      (await efficiency
+        .getByRole('table', { name: 'Exit codes: numbers', includeHidden: true })
+        .textContent()) ?? '',
+      /exit 65/,
+    );
+    await timeline.scrollIntoViewIfNeeded();
+    await session.screenshot('monitoring-submission-charts');
+  });
+
   it('kill: a running test submission is killed from its page', async () => {
     const { page } = session;
     const outcome = await api(

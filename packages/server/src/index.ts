@@ -27,3 +27,10 @@ export type {
 } from './services/execution/index.ts';
 export type { JobTarget } from './services/execution/control.ts';
 export { previewSplit, type PreviewSlice, type SplitPreview } from './services/split-preview.ts';
+export {
+  sinceTime,
+  TriageService,
+  type TriageLaunch,
+  type TriageReport,
+} from './services/triage/triage.ts';
+export type { TriageGroup } from './services/triage/groups.ts';

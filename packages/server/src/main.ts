@@ -37,6 +37,11 @@ import { UserOperations } from './services/operations/users.ts';
 import { ChangeBus } from './services/events.ts';
 import { ProgressOperations } from './services/operations/progress.ts';
 import { SplitCursorOperations } from './services/operations/split-cursor.ts';
+import { createNotifier, type NotificationServerOptions } from './services/notifications/config.ts';
+import type { Notifier } from './services/notifications/notifier.ts';
+import { NotificationOperations } from './services/notifications/settings.ts';
+import { TriageOperations } from './services/triage/operations.ts';
+import { keptFirst, TriageService } from './services/triage/triage.ts';
 
 export const VERSION = '0.1.0';
 
@@ -84,6 +89,8 @@ export interface ServerOptions extends StoreLocation {
   externalIntervalMs?: number;
   /** Days kept job logs outlive their submission's last update. Default POMS_LOG_RETENTION_DAYS, else 30. */
   logRetentionDays?: number;
+  /** E-mail and webhook notifications (docs/notifications.md); environment variables give defaults. */
+  notifications?: NotificationServerOptions;
 }
 
 export interface RunningServer {
@@ -98,6 +105,8 @@ export interface RunningServer {
   admin: { username: string; oneTimePassword?: string | undefined } | undefined;
   /** The folder holding the store, job folders and output files (a temporary one for memory). */
   dataDir: string;
+  /** Sends what watchers are told (docs/notifications.md); runs when the executor does. */
+  notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -180,6 +189,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       observers: [executorMetrics(metrics), logKeeper],
       keptLogs: logKeeper.kept,
     });
+    // Watchers are told what happened, from the store's history (docs/notifications.md).
+    const notifier = createNotifier(store, options.notifications ?? {}, {
+      now: () => clock.now(),
+      url: () => url,
+      log,
+    });
     const auth = new AuthService({ store, clock });
     const bootstrapped = await auth.bootstrapAdmin({
       password: options.adminPassword ?? process.env.POMS_ADMIN_PASSWORD,
@@ -206,6 +221,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             progress: new ProgressOperations(store, access, events, log),
             splits: new SplitCursorOperations(store, access),
           },
+          triage: new TriageOperations(
+            store,
+            access,
+            execution,
+            new TriageService({
+              store,
+              logs: keptFirst(logKeeper.kept, (job, bytes) =>
+                execution.logs(job.submission_id, job.index, bytes),
+              ),
+              now: () => clock.now(),
+            }),
+          ),
+          notifications: new NotificationOperations(store, notifier),
           events,
           version: VERSION,
           options: { trustedProxies: options.trustedProxies ?? [] },
@@ -223,6 +251,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (options.execute ?? true) {
       execution.executor.start();
       logKeeper.start();
+      notifier.start();
     }
     return {
       url,
@@ -232,6 +261,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       execution,
       events,
       dataDir,
+      notifier,
       admin:
         bootstrapped === undefined
           ? undefined
@@ -242,6 +272,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       async close() {
         await execution.executor.stop();
         await logKeeper.stop();
+        await notifier.stop();
         await app.close();
         // A temporary server's jobs die with it: their folder is about to be removed.
         if (temporary) engine.killAll();

@@ -17,8 +17,12 @@ import type { TemplateOperations } from '../services/operations/templates.ts';
 import type { ChangeBus } from '../services/events.ts';
 import type { ProgressOperations } from '../services/operations/progress.ts';
 import type { SplitCursorOperations } from '../services/operations/split-cursor.ts';
+import type { NotificationOperations } from '../services/notifications/settings.ts';
+import { notificationRoutes } from './api/notifications.ts';
 import { progressRoutes } from './api/progress.ts';
 import { templateRoutes } from './api/templates.ts';
+import { triageRoutes } from './api/triage.ts';
+import type { TriageOperations } from '../services/triage/operations.ts';
 import type { UserOperations } from '../services/operations/users.ts';
 import { auditRoutes } from './api/audit.ts';
 import { campaignRoutes } from './api/campaigns.ts';
@@ -54,7 +58,11 @@ export interface ApiServices {
   templates: TemplateOperations;
   /** Campaign progress (once and live) and split cursors; with `events`, rung after changes. */
   progress?: { progress: ProgressOperations; splits: SplitCursorOperations } | undefined;
+  /** Failed jobs grouped by signature, and their recovery (docs/triage.md). */
+  triage?: TriageOperations | undefined;
   events?: ChangeBus | undefined;
+  /** The caller's notification settings and test message (docs/notifications.md). */
+  notifications?: NotificationOperations | undefined;
   version: string;
   options?: AuthOptions | undefined;
 }
@@ -161,6 +169,8 @@ export function buildApp(
         auditRoutes(scope, routes, api.audit);
         templateRoutes(scope, routes, api.templates);
         if (api.progress) progressRoutes(scope, routes, api.progress);
+        if (api.notifications) notificationRoutes(scope, routes, api.notifications);
+        if (api.triage) triageRoutes(scope, routes, api.triage);
         referenceRoutes(scope, routes, api.version);
       },
       { prefix: '/api/v1' },

@@ -11,6 +11,7 @@
 import type { CampaignId, Catalog, Clock, IdSource } from '@poms/core';
 import type { ControlRepository } from './control.ts';
 import type { MetricsRepository } from './metrics.ts';
+import type { NotificationRepository } from './notifications.ts';
 import type { PublicationRepository } from './publications.ts';
 import type { AuditRepository, IdentityRepository } from './identity.ts';
 import type { CursorPage, OffsetPage } from './pages.ts';
@@ -55,6 +56,8 @@ export interface StoreScope {
   readonly publications: PublicationRepository;
   /** Scrape-time counts for GET /metrics: a few aggregate queries (./metrics.ts). */
   readonly metrics: MetricsRepository;
+  /** Notification settings, the delivery outbox and the notifier's cursors (./notifications.ts). */
+  readonly notifications: NotificationRepository;
   /** True in a transaction's scope: what must commit with a change (audit) asks for it. */
   readonly inTransaction: boolean;
   /**

@@ -280,6 +280,38 @@ export interface EndedJobRecord {
   readonly submission_updated_at: string;
 }
 
+/** Which failed jobs triage looks at (services/triage). */
+export interface FailedJobQuery {
+  readonly experiment: string;
+  readonly campaignId?: string | undefined;
+  readonly stage?: string | undefined;
+  /** ISO time: jobs that ended (else last changed) at or after it. */
+  readonly since: string;
+  readonly limit: number;
+}
+
+/**
+ * A job that failed — state failed, or a non-zero exit code — or that ended well but failed some
+ * of its files, with where it ran and how many of its files still want work.
+ */
+export interface FailedJobRecord extends JobRecord {
+  readonly experiment: string;
+  readonly campaign_id: string;
+  readonly campaign: string;
+  readonly stage: string;
+  /** Its ledger rows in state failed. */
+  readonly failed_files: number;
+  /** Its files not consumed or skipped, and not consumed since by another submission of the stage. */
+  readonly open_files: number;
+}
+
+/** A file of a failed job that still wants work (see FailedJobRecord.open_files). */
+export interface OpenFile {
+  readonly submission_id: string;
+  readonly job_index: number;
+  readonly file: string;
+}
+
 /** One stage's counts over every submission of a campaign (SQL aggregates), for progress views. */
 export interface StageCounts {
   readonly stage: string;
@@ -293,6 +325,29 @@ export interface StageCounts {
   readonly located_outputs: number;
   /** The newest submission (by creation, then id). */
   readonly last: { id: string; status: SubmissionStatus; created_at: string };
+}
+
+/**
+ * A stage's (or a whole campaign's) files over time, for the progress-over-time chart: counts at
+ * evenly spaced instants from the first submission to `end`, read in SQL aggregates.
+ */
+export interface StageHistory {
+  /** The first submission's creation; null when there is none (and no points). */
+  readonly start: string | null;
+  /** Now while a submission is live, else the last change of any submission. */
+  readonly end: string | null;
+  /** Submissions not in a final status. */
+  readonly live: number;
+  /** Distinct files given to the submissions (every ledger row's file, once). */
+  readonly expected: number;
+  /** Outputs declared. */
+  readonly outputs: number;
+  /**
+   * Cumulative at each instant (`start` first, `end` last): files with a final word (consumed,
+   * failed or skipped; a file counts once, at its first), and located outputs (an output has no
+   * time of its own: it counts from its job's end).
+   */
+  readonly points: readonly { at: string; processed: number; located: number }[];
 }
 
 export interface SubmissionRepository {
@@ -364,4 +419,21 @@ export interface SubmissionRepository {
    * Ordered by stage name (byte order).
    */
   stageCounts(experiment: string, campaignId: string): Promise<StageCounts[]>;
+  /**
+   * A stage's files over time in `buckets` equal steps (every stage when `stage` is undefined),
+   * in three aggregate queries whatever the number of files.
+   */
+  stageHistory(
+    experiment: string,
+    campaignId: string,
+    stage: string | undefined,
+    buckets: number,
+  ): Promise<StageHistory>;
+  /**
+   * Failed jobs of an experiment across submissions (see FailedJobRecord), newest end first, at
+   * most `limit` (1 to 100000): what triage groups.
+   */
+  failedJobs(query: FailedJobQuery): Promise<FailedJobRecord[]>;
+  /** The open files of these jobs (see FailedJobRecord.open_files), by name. */
+  openFiles(jobs: readonly { submissionId: string; index: number }[]): Promise<OpenFile[]>;
 }

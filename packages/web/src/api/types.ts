@@ -445,3 +445,65 @@ export interface ProducedFile {
   located: boolean;
   produced_by: ProducedBy;
 }
+
+/** GET …/campaigns/{c}/progress/history?stage=&buckets= */
+export interface ProgressHistory {
+  experiment: string;
+  campaign: string;
+  /** null: every stage of the campaign together. */
+  stage: string | null;
+  start: string | null;
+  end: string | null;
+  live: number;
+  expected: number;
+  outputs: number;
+  /** Cumulative, at evenly spaced instants from start to end. */
+  points: { at: string; processed: number; located: number }[];
+  forecast: {
+    rate_per_min: number | null;
+    window_s: number;
+    remaining: number;
+    seconds_left: number | null;
+    done_at: string | null;
+  };
+}
+
+/** GET /experiments/:e/triage: failed jobs grouped by signature (docs/triage.md). */
+export interface TriageGroup {
+  signature: string;
+  exit_code: number | null;
+  signal: string | null;
+  title: string;
+  tail: string[];
+  count: number;
+  files: number;
+  failed_files: number;
+  submissions: number;
+  first_seen: string;
+  last_seen: string;
+  stages: { campaign: string; stage: string; count: number; files: number }[];
+  examples: {
+    submission_id: string;
+    index: number;
+    campaign: string;
+    stage: string;
+    state: string;
+    exit_code: number | null;
+    signal: string | null;
+    ended_at: string | null;
+    excerpt: string[];
+  }[];
+}
+
+export interface TriageReport {
+  since: string;
+  jobs: number;
+  truncated: boolean;
+  groups: TriageGroup[];
+}
+
+/** POST /experiments/:e/triage/:signature/recover */
+export interface TriageRecovery {
+  signature: string;
+  launches: { campaign: string; stage: string; files: string[]; outcome: LaunchOutcome }[];
+}

@@ -11,6 +11,7 @@ import { SessionProvider, useSession } from './session.tsx';
 import { lazyPage } from './lazy-page.ts';
 import { monitoringPages as Mon } from '../pages/monitoring/routes.ts';
 
+const TriagePage = lazyPage(() => import('../pages/triage/TriagePage.tsx'), 'TriagePage');
 const CampaignPage = lazyPage(() => import('../pages/campaign/CampaignPage.tsx'), 'CampaignPage');
 const StagePage = lazyPage(() => import('../pages/campaign/StagePage.tsx'), 'StagePage');
 
@@ -56,6 +57,7 @@ function Gate() {
           <Route path="e/:experiment/submissions/:id" element={<Mon.SubmissionPage />} />
           <Route path="e/:experiment/held-launches" element={<Mon.HeldLaunchesPage />} />
           <Route path="e/:experiment/audit" element={<Mon.AuditPage />} />
+          <Route path="e/:experiment/triage" element={<TriagePage />} />
           {/* campaign routes */}
           <Route path="e/:experiment/campaigns/:campaign" element={<CampaignPage />} />
           <Route path="e/:experiment/campaigns/:campaign/stages/:stage" element={<StagePage />} />

@@ -62,6 +62,7 @@ function ExperimentNav({ experiment }: { experiment: string }) {
     [`${base}/campaigns`, 'Campaigns'],
     [`${base}/submissions`, 'Submissions'],
     [`${base}/files`, 'Files'],
+    [`${base}/triage`, 'Triage'],
     [`${base}/held-launches`, 'Held launches'],
     [`${base}/audit`, 'Audit log'],
   ];

@@ -1463,6 +1463,90 @@ export function describeExecutionConformance(name: string, open: OpenFreshStore)
             ]),
           );
         }));
+
+      it('lists failed jobs across submissions for triage, with their open files', () =>
+        use(async (f) => {
+          const { store } = f;
+          const since = f.now();
+          // Two jobs of two files: job 0 fails (exit 3), job 1 exits 0 but fails one file.
+          const a = await f.submission({
+            ledger: { files: ['a.root', 'b.root', 'c.root', 'd.root'] },
+            filesPerJob: 2,
+          });
+          await store.submissions.updateJobs([
+            { submissionId: a.id, index: 0, state: 'failed', exit_code: 3, ended_at: f.now() },
+            { submissionId: a.id, index: 1, state: 'completed', exit_code: 0, ended_at: f.now() },
+          ]);
+          await store.submissions.reportFiles(a.id, 0, [{ name: 'a.root', state: 'failed' }]);
+          await store.submissions.reportFiles(a.id, 1, [
+            { name: 'c.root', state: 'consumed' },
+            { name: 'd.root', state: 'failed' },
+          ]);
+          // A clean job, a cancelled one, and a failed job of another stage and experiment.
+          const clean = await f.submission({ ledger: { files: ['e.root'] } });
+          await store.submissions.updateJobs([
+            { submissionId: clean.id, index: 0, state: 'completed', exit_code: 0 },
+          ]);
+          const killed = await f.submission({ stage: 'other' });
+          await store.submissions.updateJobs([
+            { submissionId: killed.id, index: 0, state: 'cancelled', exit_code: 137 },
+          ]);
+          const other = await f.submission({ experiment: OTHER, campaignId: f.otherCampaignId });
+          await store.submissions.updateJobs([
+            { submissionId: other.id, index: 0, state: 'failed', exit_code: 1 },
+          ]);
+          const failed = await store.submissions.failedJobs({ experiment: EXP, since, limit: 10 });
+          assert.deepEqual(
+            failed
+              .map((j) => [j.submission_id, j.index, j.exit_code, j.failed_files, j.open_files])
+              .sort(),
+            [
+              [a.id, 0, 3, 1, 2],
+              [a.id, 1, 0, 1, 1],
+            ],
+          );
+          assert.equal(failed[0]?.campaign, 'camp');
+          assert.equal(failed[0]?.stage, 'reco');
+          assert.equal(
+            (await store.submissions.failedJobs({ experiment: EXP, since, limit: 1 })).length,
+            1,
+          );
+          assert.deepEqual(
+            await store.submissions.failedJobs({ experiment: EXP, since, limit: 10, stage: 'x' }),
+            [],
+          );
+          assert.deepEqual(
+            await store.submissions.failedJobs({
+              experiment: EXP,
+              since: '2999-01-01T00:00:00.000Z',
+              limit: 10,
+            }),
+            [],
+          );
+          const jobs = [
+            { submissionId: a.id, index: 0 },
+            { submissionId: a.id, index: 1 },
+          ];
+          assert.deepEqual(
+            (await store.submissions.openFiles(jobs)).map((o) => [o.file, o.job_index]),
+            [
+              ['a.root', 0],
+              ['b.root', 0],
+              ['d.root', 1],
+            ],
+          );
+          // A later submission of the stage consumed b.root: it is not open any more.
+          const later = await f.submission({ ledger: { files: ['b.root'] } });
+          await store.submissions.reportFiles(later.id, 0, [{ name: 'b.root', state: 'consumed' }]);
+          assert.deepEqual(
+            (await store.submissions.openFiles(jobs)).map((o) => o.file),
+            ['a.root', 'd.root'],
+          );
+          await invalid(
+            store.submissions.failedJobs({ experiment: EXP, since, limit: 0 }),
+            'limit',
+          );
+        }));
     });
   });
 }

@@ -8,6 +8,7 @@ import { KyselyControlRepository } from './repositories/control.ts';
 import { KyselyExperimentRepository } from './repositories/experiments.ts';
 import { KyselyIdentityRepository } from './repositories/identity.ts';
 import { KyselyMetricsRepository } from './repositories/metrics.ts';
+import { KyselyNotificationRepository } from './repositories/notifications.ts';
 import { KyselySubmissionRepository } from './repositories/submissions.ts';
 import { KyselyExperimentTemplateRepository } from './repositories/templates.ts';
 import { inTransaction } from './repositories/transaction.ts';
@@ -38,6 +39,7 @@ export function kyselyStore(db: Kysely<Database>, options: KyselyStoreOptions): 
     templates: new KyselyExperimentTemplateRepository(on, clock),
     publications: new KyselyPublicationRepository(on, clock),
     metrics: new KyselyMetricsRepository(on),
+    notifications: new KyselyNotificationRepository(on, clock),
   });
   // Everything bound to `on` (a transaction); nested transactions are savepoints of it.
   const scope = (on: Kysely<Database>): StoreTransaction => {

@@ -107,6 +107,7 @@ if (url === undefined || url === '') {
             '0008_metadata_fields',
             '0009_open_datasets',
             '0010_publications',
+            '0011_notifications',
           ],
         );
         await stores[0]?.experiments.create({ name: 'dune', display_name: 'DUNE' });

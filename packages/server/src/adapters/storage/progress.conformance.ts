@@ -2,7 +2,8 @@
  * SubmissionRepository.stageCounts as tests, on every store (progress.sqlite.test.ts,
  * progress.postgres.test.ts): per-stage counts of submissions by status, ledger rows by state,
  * jobs by state and outputs, the newest submission of each stage (ties broken by id), only the
- * campaign's own, stages in byte order.
+ * campaign's own, stages in byte order; and SubmissionRepository.stageHistory: a stage's files
+ * processed and outputs located over time.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -171,6 +172,112 @@ export function describeProgressConformance(name: string, open: OpenFreshStore):
           theirs.map((c) => [c.stage, c.statuses, c.ledger]),
           [['reco', { New: 1 }, { delivered: 4 }]],
         );
+      }));
+
+    it("answers a stage's files over time: processed once per file, located from the job's end", () =>
+      use(async (store, clock) => {
+        await store.experiments.create({ name: EXP, display_name: 'Exp' });
+        const { campaign } = await store.campaigns.create({
+          experiment: EXP,
+          name: 'camp',
+          text: 'campaign: camp\n',
+          model: {},
+          author: 'a',
+        });
+        const camp = campaign.id;
+        assert.deepEqual(await store.submissions.stageHistory(EXP, camp, 'reco', 4), {
+          start: null,
+          end: null,
+          live: 0,
+          expected: 0,
+          outputs: 0,
+          points: [],
+        });
+        await store.catalog.declareFiles(EXP, FILES);
+        const all = await store.catalog.snapshot(EXP, { type: 'all' }, { queryText: 'all' });
+        await store.catalog.declareFiles(EXP, [
+          { name: 'a.out', parents: ['a.root'] },
+          { name: 'b.out', parents: ['b.root'] },
+        ]);
+        const t0 = clock.now().getTime();
+        const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+        const create = async (stage: string) =>
+          (
+            await store.submissions.create(
+              submission(camp, stage, { ledger: { snapshot: all.id } }),
+            )
+          ).submission;
+        const r1 = await create('reco');
+        await store.submissions.recordBatch(r1.id, 'b1', ['e0', 'e1']);
+        clock.advance(10_000);
+        await store.submissions.reportFiles(r1.id, 0, [
+          { name: 'a.root', state: 'consumed' },
+          { name: 'b.root', state: 'consumed' },
+        ]);
+        await store.submissions.updateJobs([
+          { submissionId: r1.id, index: 0, state: 'completed', ended_at: at(10) },
+        ]);
+        await store.submissions.recordOutputs(r1.id, 0, [
+          { name: 'a.out', located: true },
+          { name: 'b.out', located: false },
+        ]);
+        clock.advance(10_000);
+        await store.submissions.reportFiles(r1.id, 1, [{ name: 'c.root', state: 'failed' }]);
+        // A second submission of the same files: c's later success does not count it again.
+        const r2 = await create('reco');
+        clock.advance(10_000);
+        await store.submissions.reportFiles(r2.id, 1, [{ name: 'c.root', state: 'consumed' }]);
+        // Another stage's files are not the stage's.
+        const other = await create('other');
+        await store.submissions.reportFiles(other.id, 0, [{ name: 'a.root', state: 'failed' }]);
+        clock.advance(10_000);
+
+        // Live submissions: the span runs to now.
+        const live = await store.submissions.stageHistory(EXP, camp, 'reco', 4);
+        assert.deepEqual(live, {
+          start: at(0),
+          end: at(40),
+          live: 2,
+          expected: 4,
+          outputs: 2,
+          points: [
+            { at: at(0), processed: 0, located: 0 },
+            { at: at(10), processed: 2, located: 1 },
+            { at: at(20), processed: 3, located: 1 },
+            { at: at(30), processed: 3, located: 1 },
+            { at: at(40), processed: 3, located: 1 },
+          ],
+        });
+        // Every stage together: the other stage's first words count too (a counts once).
+        const campaignWide = await store.submissions.stageHistory(EXP, camp, undefined, 4);
+        assert.equal(campaignWide.live, 3);
+        assert.deepEqual(
+          campaignWide.points.map((p) => p.processed),
+          [0, 2, 3, 3, 3],
+        );
+
+        // Nothing live: the span ends at the last change, not now.
+        clock.advance(5_000);
+        for (const s of [r1, r2, other]) {
+          await store.submissions.changeStatus(s.id, {
+            expected: 'New',
+            to: 'Cancelled',
+            reason: 't',
+          });
+        }
+        clock.advance(60_000);
+        const over = await store.submissions.stageHistory(EXP, camp, 'reco', 2);
+        assert.equal(over.live, 0);
+        assert.equal(over.end, at(45));
+        assert.deepEqual(
+          over.points.map((p) => [p.at, p.processed]),
+          [
+            [at(0), 0],
+            [at(22.5), 3],
+            [at(45), 3],
+          ],
+        );
+        assert.deepEqual((await store.submissions.stageHistory(EXP, camp, 'nope', 4)).points, []);
       }));
   });
 }

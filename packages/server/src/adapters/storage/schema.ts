@@ -433,6 +433,9 @@ export interface Database {
   audit_log: AuditLogTable;
   experiment_templates: ExperimentTemplatesTable;
   metadata_fields: MetadataFieldsTable;
+  notification_settings: NotificationSettingsTable;
+  notification_outbox: NotificationOutboxTable;
+  notifier_cursors: NotifierCursorsTable;
 }
 
 export interface MetadataFieldsTable {
@@ -443,5 +446,40 @@ export interface MetadataFieldsTable {
   /** JSON list of the values the field may take, or null for any. */
   allowed: string | null;
   description: string | null;
+  updated_at: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (migrations/0011_notifications.ts).
+
+export interface NotificationSettingsTable {
+  username: string;
+  email_enabled: number;
+  webhook_url: string | null;
+  /** Needed to sign webhooks; never logged, never answered in full. */
+  webhook_secret: string | null;
+  digest: string;
+  failure_threshold: number;
+  updated_at: string;
+}
+
+export interface NotificationOutboxTable {
+  id: string;
+  username: string;
+  channel: string;
+  /** JSON text: NotificationEvent. */
+  event: string;
+  state: string;
+  attempts: number;
+  next_at: string;
+  sent_at: string | null;
+  error: string | null;
+  created_at: string;
+}
+
+export interface NotifierCursorsTable {
+  name: string;
+  /** JSON text. */
+  value: string;
   updated_at: string;
 }

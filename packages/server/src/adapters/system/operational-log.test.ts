@@ -4,7 +4,9 @@ import { createOperationalLog, serviceLog } from './operational-log.ts';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const logger = createOperationalLog({ write: (l) => lines.push(JSON.parse(l)) });
+  const logger = createOperationalLog({
+    write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>),
+  });
   return { lines, logger };
 }
 

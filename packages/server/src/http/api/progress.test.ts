@@ -428,6 +428,50 @@ describe('campaign progress, its event stream, and split cursors', () => {
       ],
     );
   });
+
+  it("answers a stage's files over time with a forecast, once the demo chain has run", async () => {
+    type History = {
+      stage: string | null;
+      start: string | null;
+      end: string | null;
+      live: number;
+      expected: number;
+      outputs: number;
+      points: { at: string; processed: number; located: number }[];
+      forecast: { rate_per_min: number | null; remaining: number; seconds_left: number | null };
+    };
+    const url = '/experiments/demo/campaigns/toy_z_chain/progress/history';
+    const history = (await ok('GET', `${url}?stage=simulate&buckets=10`, undefined, bob))
+      .body as unknown as History;
+    const simulate = stageOf(await progress('toy_z_chain'), 'simulate');
+    assert.equal(history.stage, 'simulate');
+    assert.equal(history.points.length, 11);
+    assert.equal(history.points[0]?.at, history.start);
+    assert.equal(history.points.at(-1)?.at, history.end);
+    const last = history.points.at(-1)!;
+    // Cumulative, never down; the located outputs are the progress view's.
+    for (let i = 1; i < history.points.length; i++) {
+      assert.ok(history.points[i]!.processed >= history.points[i - 1]!.processed);
+      assert.ok(history.points[i]!.located >= history.points[i - 1]!.located);
+    }
+    assert.ok(last.processed > 0 && last.processed <= history.expected, JSON.stringify(history));
+    assert.equal(last.located, simulate.files.located);
+    assert.equal(history.outputs, simulate.files.outputs);
+    assert.equal(history.forecast.remaining, history.expected - last.processed);
+    // Every stage together, and the limits of the query.
+    const all = (await ok('GET', url)).body as unknown as History;
+    assert.equal(all.stage, null);
+    assert.equal(all.points.length, 61);
+    assert.ok(all.expected >= history.expected);
+    const bad = await call('GET', `${url}?buckets=1`, { token: admin });
+    assert.equal(bad.status, 400);
+    const missing = await call('GET', '/experiments/demo/campaigns/nope/progress/history', {
+      token: admin,
+    });
+    assert.equal(missing.status, 404);
+    const outsider = await call('GET', url.replace('/demo/', '/other/'), { token: bob });
+    assert.equal(outsider.status, 404);
+  });
 });
 
 /** Jobs by state, as the details answer's `job_counts`. */

@@ -1,5 +1,5 @@
-// A campaign's progress stage by stage (once, or live as server-sent events), and a stage's split
-// cursor: where it is, reset or rewind it.
+// A campaign's progress stage by stage (once, or live as server-sent events), a stage's files over
+// time with a forecast of its end, and a stage's split cursor: where it is, reset or rewind it.
 import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { SUBMISSION_STATUSES } from '@poms/core';
 import type { CampaignProgress, ProgressOperations } from '../../services/operations/progress.ts';
 import type { SplitCursorOperations } from '../../services/operations/split-cursor.ts';
 import { callerOf } from '../caller.ts';
-import { RequestShapeError, queryBool, type RouteRegistry } from '../route.ts';
+import { RequestShapeError, queryBool, queryInt, type RouteRegistry } from '../route.ts';
 import { CampaignParams, StageParams } from './schemas.ts';
 
 const time = z.string().describe('ISO 8601 UTC');
@@ -56,6 +56,43 @@ export const CampaignProgressSchema = z.object({
   experiment_held: z.boolean(),
   global_held: z.boolean(),
   stages: z.array(StageProgress),
+});
+
+const HistoryQuery = z.strictObject({
+  stage: z.string().min(1).max(100).optional().describe('one stage; absent: every stage together'),
+  buckets: queryInt(2, 200).optional().describe('steps between start and end (default 60)'),
+});
+
+const ProgressHistorySchema = z.object({
+  experiment: z.string(),
+  campaign: z.string(),
+  stage: z.string().nullable().describe('null: every stage of the campaign together'),
+  start: time.nullable().describe("the first submission's creation; null: none yet"),
+  end: time.nullable().describe('now while a submission is live, else the last change'),
+  live: count.describe('submissions not in a final status'),
+  expected: count.describe('distinct files given to the submissions'),
+  outputs: count.describe('outputs declared'),
+  points: z
+    .array(
+      z.object({
+        at: time,
+        processed: count.describe('files with a final word by then (each file once)'),
+        located: count.describe("located outputs by then (counted from their job's end)"),
+      }),
+    )
+    .describe('cumulative, at buckets + 1 evenly spaced instants from start to end'),
+  forecast: z.object({
+    rate_per_min: z
+      .number()
+      .nullable()
+      .describe('files per minute over the window; null: no recent progress, or nothing live'),
+    window_s: z
+      .number()
+      .describe('the recent past the rate is measured over: 30 % of the elapsed time, at most 1 h'),
+    remaining: count,
+    seconds_left: z.number().nullable().describe('remaining / rate; 0 when nothing remains'),
+    done_at: time.nullable(),
+  }),
 });
 
 const SplitQuery = z.strictObject({
@@ -115,6 +152,22 @@ export function progressRoutes(
     response: CampaignProgressSchema,
     handler: ({ params, request }) =>
       ops.progress.progress(callerOf(request), params.experiment, params.campaign),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/campaigns/:campaign/progress/history',
+    tag: 'campaigns',
+    summary:
+      "A stage's files over time (processed, located, expected) and a forecast of its end from the recent rate",
+    params: CampaignParams,
+    query: HistoryQuery,
+    response: ProgressHistorySchema,
+    handler: ({ params, query, request }) =>
+      ops.progress.history(callerOf(request), params.experiment, params.campaign, {
+        stage: query.stage,
+        buckets: query.buckets ?? 60,
+      }),
   });
 
   routes.add(app, {

@@ -233,3 +233,25 @@ function wholeCharacters(bytes: Buffer, moreFollows: boolean): Buffer {
   }
   return bytes;
 }
+
+/**
+ * The end of a job's kept logs, from names already at hand: for readers of many jobs (triage),
+ * which must not look each job up again. Reads only the last `maxBytes` of each stream;
+ * undefined when the job's logs are not kept.
+ */
+export async function keptTail(
+  kept: KeptLogs | undefined,
+  ref: JobLogRef,
+  maxBytes: number,
+): Promise<SourcedLogs | undefined> {
+  if (kept === undefined || !(await kept.has(ref))) return undefined;
+  const out = await kept.tail(ref, 'stdout', maxBytes);
+  const err = await kept.tail(ref, 'stderr', maxBytes);
+  if (out === undefined || err === undefined) return undefined;
+  return {
+    stdout: out.text,
+    stderr: err.text,
+    truncated: out.truncated || err.truncated,
+    source: 'kept',
+  };
+}

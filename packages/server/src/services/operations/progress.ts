@@ -10,6 +10,7 @@ import type { StageCounts } from '../../ports/submissions.ts';
 import type { AccessService, Caller } from '../access.ts';
 import type { ChangeBus } from '../events.ts';
 import { effectiveOf } from '../execution/config.ts';
+import { forecast, type ProgressHistory } from './progress-history.ts';
 
 export interface StageProgress {
   stage: string;
@@ -90,6 +91,31 @@ export class ProgressOperations {
   async progress(caller: Caller, experiment: string, campaign: string): Promise<CampaignProgress> {
     this.access.check(caller, 'view', { experiment });
     return this.compute(await this.store.campaigns.get(experiment, campaign));
+  }
+
+  /** A stage's (or, without one, the campaign's) files over time, and when it will be done. */
+  async history(
+    caller: Caller,
+    experiment: string,
+    campaign: string,
+    options: { stage?: string | undefined; buckets: number },
+  ): Promise<ProgressHistory> {
+    this.access.check(caller, 'view', { experiment });
+    const record = await this.store.campaigns.get(experiment, campaign);
+    const history = await this.store.submissions.stageHistory(
+      record.experiment,
+      record.id,
+      options.stage,
+      options.buckets,
+    );
+    return {
+      experiment: record.experiment,
+      campaign: record.name,
+      stage: options.stage ?? null,
+      ...history,
+      points: [...history.points],
+      forecast: forecast(history),
+    };
   }
 
   /**

@@ -1,6 +1,7 @@
-// A stage of a campaign: its live progress, launch and test launch, a dry run that shows every
-// job's command, environment and files, hold and release, the schedule (cron and time zone, with
-// the next run), the split cursor (reset or rewind), and the stage's recent submissions.
+// A stage of a campaign: its live progress (and over time, with a forecast of its end), launch
+// and test launch, a dry run that shows every job's command, environment and files, hold and
+// release, the schedule (cron and time zone, with the next run), the split cursor (reset or
+// rewind), and the stage's recent submissions.
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
@@ -21,6 +22,7 @@ import { ErrorBox, Loading } from '../../ui/feedback.tsx';
 import { StatusBadge, Time } from '../../ui/status.tsx';
 import './campaign.css';
 import { outcomeWords } from './CampaignPage.tsx';
+import { ProgressHistoryChart } from './ProgressHistoryChart.tsx';
 import { NextRun, ProgressNumbers, SubmissionLink } from './progress-view.tsx';
 import { useCampaignProgress } from './use-progress.ts';
 
@@ -94,6 +96,15 @@ export function StagePage() {
         <ScheduleEditor stageApi={stageApi} progress={mine} onChange={progress.refresh} />
         <SplitCursor stageApi={stageApi} version={mine?.submissions.total ?? 0} />
       </div>
+      <section className="panel" aria-label="Progress over time">
+        <h2>Progress over time</h2>
+        <ProgressHistoryChart
+          experiment={experiment}
+          campaign={campaign}
+          stage={stage}
+          version={JSON.stringify(mine?.files ?? null)}
+        />
+      </section>
       <DryRun stageApi={stageApi} />
       <RecentSubmissions
         experiment={experiment}

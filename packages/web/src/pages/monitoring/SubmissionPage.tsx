@@ -1,7 +1,8 @@
 // One submission: what it is, the actions on it (kill, hold, release, recover, approve, reject),
-// its status history, file statistics with the files behind each, its jobs (paged on the server,
-// filtered by state: exit code, CPU efficiency, memory, logs) and the chain around it.
-import { useState } from 'react';
+// its status history, file statistics with the files behind each, its jobs over time and their
+// efficiency as charts, its jobs (paged on the server, filtered by state: exit code, CPU
+// efficiency, memory, logs) and the chain around it.
+import { Suspense, lazy, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, path } from '../../api/client.ts';
 import type { LaunchOutcome, LedgerState, SubmissionDetails } from '../../api/types.ts';
@@ -20,6 +21,9 @@ import {
 } from './submission-parts.tsx';
 import { PublicationPanel } from './PublicationPanel.tsx';
 import { ActionButton, Panel, appUrl, useExperiment } from './shared.tsx';
+
+// The job charts bring echarts: loaded when a submission page first shows, not with the app.
+const JobCharts = lazy(async () => ({ default: (await import('./JobCharts.tsx')).JobCharts }));
 
 const RECOVERY_TYPES = [
   'consumed_status',
@@ -261,6 +265,12 @@ export function SubmissionPage() {
           )}
         </Panel>
       </div>
+
+      {s.job_count > 0 ? (
+        <Suspense fallback={<Loading what="job charts" />}>
+          <JobCharts experiment={experiment} submission={s} history={history} />
+        </Suspense>
+      ) : null}
 
       <Panel title={`Jobs (${s.job_count})`}>
         <div className="toolbar">

@@ -10,6 +10,7 @@ import { experimentTemplates } from './0007_experiment_templates.ts';
 import { metadataFields } from './0008_metadata_fields.ts';
 import { openDatasets } from './0009_open_datasets.ts';
 import { publications } from './0010_publications.ts';
+import { notifications } from './0011_notifications.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -27,6 +28,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0008_metadata_fields': metadataFields(dialect),
     '0009_open_datasets': openDatasets(dialect),
     '0010_publications': publications(dialect),
+    '0011_notifications': notifications(dialect),
   };
 }
 

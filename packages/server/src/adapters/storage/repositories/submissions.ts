@@ -20,6 +20,8 @@ import { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type OffsetPage } from '../../../port
 import type {
   ActiveJob,
   EndedJobRecord,
+  FailedJobQuery,
+  FailedJobRecord,
   FileReport,
   FileReportResult,
   FileStatistics,
@@ -32,17 +34,21 @@ import type {
   LedgerEntry,
   LedgerState,
   NewSubmission,
+  OpenFile,
   OutputRecord,
   StatusChange,
   SubmissionListOptions,
   SubmissionOrigin,
   SubmissionRecord,
   StageCounts,
+  StageHistory,
   SubmissionRepository,
   TrackedJobState,
 } from '../../../ports/submissions.ts';
 import type { Database, FileRowId, JobsTable, SubmissionsTable } from '../schema.ts';
 import { countValue, isUniqueViolation } from './dialect.ts';
+import { failedJobs, openFiles } from './failed-jobs.ts';
+import { stageHistory } from './progress-history.ts';
 import { stageCounts } from './progress.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -837,5 +843,22 @@ export class KyselySubmissionRepository implements SubmissionRepository {
 
   stageCounts(experiment: string, campaignId: string): Promise<StageCounts[]> {
     return stageCounts(this.db, experiment, campaignId);
+  }
+
+  stageHistory(
+    experiment: string,
+    campaignId: string,
+    stage: string | undefined,
+    buckets: number,
+  ): Promise<StageHistory> {
+    return stageHistory(this.db, this.clock.now(), { experiment, campaignId, stage, buckets });
+  }
+
+  failedJobs(query: FailedJobQuery): Promise<FailedJobRecord[]> {
+    return failedJobs(this.db, query);
+  }
+
+  openFiles(jobs: readonly { submissionId: string; index: number }[]): Promise<OpenFile[]> {
+    return openFiles(this.db, jobs);
   }
 }
