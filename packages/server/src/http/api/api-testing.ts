@@ -45,6 +45,24 @@ export function apiCaller(baseUrl: () => string) {
   };
 }
 
+/** An API token of a person, made the way a person does: log in, then ask for a token. */
+export async function apiToken(
+  call: ReturnType<typeof apiCaller>,
+  username: string,
+  password: string,
+  options: { name?: string; scopes?: string[] } = {},
+): Promise<string> {
+  const login = await call('POST', '/auth/login', { body: { username, password } });
+  if (login.status !== 200) throw new Error(`login of ${username}: ${JSON.stringify(login.body)}`);
+  const made = await call('POST', '/auth/tokens', {
+    cookie: login.setCookie.split(';')[0] ?? '',
+    csrf: String(login.body.csrf),
+    body: { name: options.name ?? 'test', scopes: options.scopes ?? ['write'] },
+  });
+  if (made.status !== 201) throw new Error(`token of ${username}: ${JSON.stringify(made.body)}`);
+  return String(made.body.secret);
+}
+
 function itemsOf(parsed: unknown): unknown[] {
   const items = (parsed as { items?: unknown } | null)?.items;
   return Array.isArray(items) ? items : [];

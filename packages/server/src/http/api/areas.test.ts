@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../../main.ts';
-import { apiCaller, errorCode, type Answer } from './api-testing.ts';
+import { type Answer, apiCaller, apiToken, errorCode } from './api-testing.ts';
 
 const ADMIN_PASSWORD = 'correct horse battery staple';
 
@@ -30,18 +30,7 @@ describe('the API areas: holds, schedules, catalog, users, audit', () => {
   const code = errorCode;
   const message = (a: Answer) => (a.body.error as { message?: string } | undefined)?.message ?? '';
   /** Logs in and makes a write token: the way a script gets credentials. */
-  const tokenFor = async (username: string, password: string): Promise<string> => {
-    const login = await call('POST', '/auth/login', { body: { username, password } });
-    assert.equal(login.status, 200, JSON.stringify(login.body));
-    const cookie = login.setCookie.split(';')[0] ?? '';
-    const made = await call('POST', '/auth/tokens', {
-      cookie,
-      csrf: String(login.body.csrf),
-      body: { name: 'test', scopes: ['write'] },
-    });
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    return String(made.body.secret);
-  };
+  const tokenFor = (username: string, password: string) => apiToken(call, username, password);
 
   let admin = '';
   let bob = ''; // analysis

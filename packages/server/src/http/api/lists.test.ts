@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../../main.ts';
-import { apiCaller, errorCode, type Answer } from './api-testing.ts';
+import { type Answer, apiCaller, apiToken, errorCode } from './api-testing.ts';
 
 const ADMIN_PASSWORD = 'correct horse battery staple';
 
@@ -71,17 +71,8 @@ describe('list routes: pages and filters', () => {
       assert.ok(errorCode(answer), `${path}?${query}`);
     }
   };
-  const tokenFor = async (username: string, password: string, name = 'test'): Promise<string> => {
-    const login = await call('POST', '/auth/login', { body: { username, password } });
-    assert.equal(login.status, 200, JSON.stringify(login.body));
-    const made = await call('POST', '/auth/tokens', {
-      cookie: login.setCookie.split(';')[0] ?? '',
-      csrf: String(login.body.csrf),
-      body: { name, scopes: ['write'] },
-    });
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    return String(made.body.secret);
-  };
+  const tokenFor = (username: string, password: string, name = 'test') =>
+    apiToken(call, username, password, { name });
   const ok = async (method: string, path: string, body?: unknown) => {
     const answer = await call(method, path, { token: admin, body });
     assert.ok(answer.status < 300, `${method} ${path}: ${JSON.stringify(answer.body)}`);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../../main.ts';
-import { apiCaller, errorCode, type Answer } from './api-testing.ts';
+import { type Answer, apiCaller, apiToken, errorCode } from './api-testing.ts';
 
 const ADMIN_PASSWORD = 'correct horse battery staple';
 
@@ -17,17 +17,8 @@ describe('the API: open datasets', () => {
   let bob = '';
   let bobReadOnly = '';
 
-  const tokenFor = async (username: string, password: string, scopes: string[]) => {
-    const login = await call('POST', '/auth/login', { body: { username, password } });
-    assert.equal(login.status, 200, JSON.stringify(login.body));
-    const made = await call('POST', '/auth/tokens', {
-      cookie: login.setCookie.split(';')[0] ?? '',
-      csrf: String(login.body.csrf),
-      body: { name: `test-${scopes.join('-')}`, scopes },
-    });
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    return String(made.body.secret);
-  };
+  const tokenFor = (username: string, password: string, scopes: string[]) =>
+    apiToken(call, username, password, { name: `test-${scopes.join('-')}`, scopes });
 
   before(async () => {
     server = await startServer({ memory: true, port: 0, adminPassword: ADMIN_PASSWORD });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../../main.ts';
-import { apiCaller, errorCode } from './api-testing.ts';
+import { apiCaller, apiToken, errorCode } from './api-testing.ts';
 
 const ADMIN_PASSWORD = 'correct horse battery staple';
 
@@ -27,17 +27,7 @@ describe('template library routes', () => {
   const call = apiCaller(() => server.url);
   const tokens: Record<string, string> = {};
 
-  const tokenFor = async (username: string, password: string): Promise<string> => {
-    const login = await call('POST', '/auth/login', { body: { username, password } });
-    assert.equal(login.status, 200, JSON.stringify(login.body));
-    const made = await call('POST', '/auth/tokens', {
-      cookie: login.setCookie.split(';')[0] ?? '',
-      csrf: String(login.body.csrf),
-      body: { name: 'test', scopes: ['write'] },
-    });
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    return String(made.body.secret);
-  };
+  const tokenFor = (username: string, password: string) => apiToken(call, username, password);
   const as = (who: string) => ({
     call: (method: string, path: string, body?: unknown) =>
       call(method, path, { token: tokens[who] ?? '', body }),

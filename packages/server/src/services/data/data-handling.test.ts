@@ -22,7 +22,7 @@ import {
   type FakeAnswer,
   type FakeRucio,
 } from '../../adapters/data/rucio/rucio-testing.ts';
-import { apiCaller } from '../../http/api/api-testing.ts';
+import { apiCaller, apiToken } from '../../http/api/api-testing.ts';
 import { EXPERIMENT, harness, type Harness } from '../execution/execution-testing.ts';
 import { mirrorDatasetName } from './dataset-mirror.ts';
 import { submissionDatasetName } from './output-publisher.ts';
@@ -232,16 +232,9 @@ describe('campaigns on MetaCat and Rucio', () => {
 
     // The API shows it with the submission.
     const call = apiCaller(() => h.server.url);
-    const login = await call('POST', '/auth/login', {
-      body: { username: 'admin', password: ADMIN_PASSWORD },
-    });
-    const made = await call('POST', '/auth/tokens', {
-      cookie: login.setCookie.split(';')[0] ?? '',
-      csrf: String(login.body.csrf),
-      body: { name: 'test', scopes: ['read'] },
-    });
+    const token = await apiToken(call, 'admin', ADMIN_PASSWORD, { scopes: ['read'] });
     const details = await call('GET', `/experiments/${EXPERIMENT}/submissions/${submission.id}`, {
-      token: String(made.body.secret),
+      token,
     });
     assert.equal(details.status, 200, JSON.stringify(details.body));
     const shown = details.body.publication as Record<string, unknown>;

@@ -8,13 +8,12 @@ import { InvalidArgumentError } from '../../../ports/errors.ts';
 import type {
   FailedJobQuery,
   FailedJobRecord,
-  JobRequest,
   OpenFile,
-  TrackedJobState,
 } from '../../../ports/submissions.ts';
 import { chunks } from '../../chunks.ts';
 import type { Database } from '../schema.ts';
 import { countValue } from './dialect.ts';
+import { toJob } from './submissions.ts';
 
 /** Ledger states of a file a job was given and nobody has finished with. */
 const OPEN_STATES = ['failed', 'delivered'] as const;
@@ -80,22 +79,7 @@ export async function failedJobs(
     .limit(query.limit)
     .execute();
   return rows.map((r) => ({
-    submission_id: r.submission_id,
-    index: r.idx,
-    engine_id: r.engine_id,
-    state: r.state as TrackedJobState,
-    exit_code: r.exit_code,
-    signal: r.signal,
-    reason: r.reason,
-    cpu_s: r.cpu_s,
-    wall_s: r.wall_s,
-    max_rss_kb: r.max_rss_kb,
-    host: r.host,
-    started_at: r.started_at,
-    ended_at: r.ended_at,
-    request: r.request as JobRequest | null,
-    file_count: r.file_count,
-    updated_at: r.updated_at,
+    ...toJob(r),
     experiment: r.experiment,
     campaign_id: r.campaign_id,
     campaign: r.campaign,

@@ -61,7 +61,7 @@ const FAILED_JOB_STATES = ['failed', 'cancelled'] as const;
 /** Rows per statement in bulk writes: far below SQLite's 32766 bound parameters. */
 const CHUNK = 500;
 
-function toJob(r: Selectable<JobsTable>): JobRecord {
+export function toJob(r: Selectable<JobsTable>): JobRecord {
   return {
     submission_id: r.submission_id,
     index: r.idx,
