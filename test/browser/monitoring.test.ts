@@ -286,6 +286,21 @@ describe('monitoring pages', () => {
     await session.screenshot('monitoring-submission-charts');
   });
 
+  it("triage: the demo's injected failures form one group, with its tail and example logs", async () => {
+    const { page } = session;
+    await page.goto(session.url('/e/demo/triage'));
+    const groups = page.getByRole('table', { name: 'Failure groups' });
+    const row = groups.locator('tbody tr').filter({ hasText: 'toy_z_chain/simulate' });
+    await row.first().waitFor();
+    assert.equal(await row.count(), 1, 'one signature for the injected failures');
+    assert.match(await row.innerText(), /65/);
+    await row.getByRole('button').click();
+    await page.getByLabel('Normalised log tail').waitFor();
+    const example = page.locator('pre[aria-label^="Log of job"]').first();
+    assert.notEqual((await example.innerText()).trim(), '');
+    await session.screenshot('monitoring-triage');
+  });
+
   it('kill: a running test submission is killed from its page', async () => {
     const { page } = session;
     const outcome = await api(
