@@ -68,6 +68,10 @@ describe('the campaign overview and stage page', () => {
       await page.getByRole('link', { name: 'History' }).getAttribute('href'),
       `${OVERVIEW}/history`,
     );
+    // The whole campaign's progress over time, every file processed.
+    const overTime = page.getByRole('region', { name: 'Progress over time' });
+    await overTime.locator('canvas').first().waitFor();
+    await overTime.getByText(/all \d+ files processed/).waitFor();
     await session.screenshot('campaign-overview');
   });
 

@@ -13,6 +13,7 @@ import { ErrorBox, Loading } from '../../ui/feedback.tsx';
 import { StatusBadge, Time } from '../../ui/status.tsx';
 import './campaign.css';
 import { SaveAsTemplateButton } from '../templates/SaveAsTemplateButton.tsx';
+import { ProgressHistoryChart } from './ProgressHistoryChart.tsx';
 import { NextRun, NodeProgress, SubmissionLink } from './progress-view.tsx';
 import { useCampaignProgress, type ProgressSource } from './use-progress.ts';
 
@@ -97,6 +98,14 @@ export function CampaignPage() {
         stages={progress.data?.stages}
         selected={selected}
       />
+      <section className="panel" aria-label="Progress over time">
+        <h2>Progress over time (every stage)</h2>
+        <ProgressHistoryChart
+          experiment={experiment}
+          campaign={campaign}
+          version={JSON.stringify(progress.data?.stages.map((s) => s.files) ?? null)}
+        />
+      </section>
     </section>
   );
 }
