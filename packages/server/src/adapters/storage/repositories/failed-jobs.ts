@@ -5,11 +5,7 @@
 import { Buffer } from 'node:buffer';
 import { sql, type Kysely } from 'kysely';
 import { InvalidArgumentError } from '../../../ports/errors.ts';
-import type {
-  FailedJobQuery,
-  FailedJobRecord,
-  OpenFile,
-} from '../../../ports/submissions.ts';
+import type { FailedJobQuery, FailedJobRecord, OpenFile } from '../../../ports/submissions.ts';
 import { chunks } from '../../chunks.ts';
 import type { Database } from '../schema.ts';
 import { countValue } from './dialect.ts';
