@@ -9,7 +9,7 @@ import type { FailedJobQuery, FailedJobRecord, OpenFile } from '../../../ports/s
 import { chunks } from '../../chunks.ts';
 import type { Database } from '../schema.ts';
 import { countValue } from './dialect.ts';
-import { toJob } from './submissions.ts';
+import { toJob } from './job-rows.ts';
 
 /** Ledger states of a file a job was given and nobody has finished with. */
 const OPEN_STATES = ['failed', 'delivered'] as const;

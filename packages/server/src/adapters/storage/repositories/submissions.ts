@@ -45,7 +45,8 @@ import type {
   SubmissionRepository,
   TrackedJobState,
 } from '../../../ports/submissions.ts';
-import type { Database, FileRowId, JobsTable, SubmissionsTable } from '../schema.ts';
+import type { Database, FileRowId, SubmissionsTable } from '../schema.ts';
+import { toJob } from './job-rows.ts';
 import { countValue, isUniqueViolation } from './dialect.ts';
 import { failedJobs, openFiles } from './failed-jobs.ts';
 import { stageHistory } from './progress-history.ts';
@@ -60,27 +61,6 @@ const FINISHED_JOB_STATES = ['completed', 'failed', 'cancelled'] as const;
 const FAILED_JOB_STATES = ['failed', 'cancelled'] as const;
 /** Rows per statement in bulk writes: far below SQLite's 32766 bound parameters. */
 const CHUNK = 500;
-
-export function toJob(r: Selectable<JobsTable>): JobRecord {
-  return {
-    submission_id: r.submission_id,
-    index: r.idx,
-    engine_id: r.engine_id,
-    state: r.state as TrackedJobState,
-    exit_code: r.exit_code,
-    signal: r.signal,
-    reason: r.reason,
-    cpu_s: r.cpu_s,
-    wall_s: r.wall_s,
-    max_rss_kb: r.max_rss_kb,
-    host: r.host,
-    started_at: r.started_at,
-    ended_at: r.ended_at,
-    request: r.request as JobRequest | null,
-    file_count: r.file_count,
-    updated_at: r.updated_at,
-  };
-}
 
 function toSubmission(row: SubmissionRow): SubmissionRecord {
   return {
