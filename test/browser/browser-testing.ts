@@ -99,3 +99,16 @@ export async function openBrowserSession(
     },
   };
 }
+
+/** Waits until `condition` holds, looking every 50 ms, or fails naming `what` after 10 s. */
+export async function waitUntil(
+  condition: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
