@@ -1,6 +1,6 @@
 // Campaign-file speed on a large campaign (DESIGN.md §7: campaigns of hundreds of stages).
 // Baseline: the yaml package's own parse of the same text, measured in the same run; every figure
-// is printed with its ratio to it. Run: npm run bench
+// is printed with its ratio to it. Run: npm run bench:campaign-file
 import { parseDocument } from 'yaml';
 import {
   connect,

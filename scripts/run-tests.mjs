@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under packages/, test/ and templates/bin/ with Node's runner through tsx.
+// Runs every *.test.ts under packages/, test/, templates/bin/ and bench/ with Node's runner through tsx.
 // The file list is explicit because `node --test` on Node 20 silently finds nothing for .ts
 // directories or quoted globs; an empty list is an error here, never a green run.
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ function findTests(dir, out) {
 }
 
 const filters = process.argv.slice(2);
-const roots = ['packages', 'test', 'templates/bin'].filter((d) => {
+const roots = ['packages', 'test', 'templates/bin', 'bench'].filter((d) => {
   try {
     return statSync(d).isDirectory();
   } catch {

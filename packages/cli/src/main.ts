@@ -1,6 +1,7 @@
 // The `poms` program: parses arguments and maps failures to exit codes. `main` returns the exit
 // code instead of exiting, so tests can run the CLI in-process.
 import { Command, CommanderError } from 'commander';
+import { backupCommands } from './commands/backup.ts';
 import { campaignCommands } from './commands/campaign.ts';
 import { controlCommands } from './commands/control.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   triageCommands(program, io, runAsync);
   notifyCommands(program, io, runAsync);
   demoCommand(program, io, runAsync);
+  backupCommands(program, io, runAsync);
   for (const command of program.commands) command.exitOverride();
   for (const command of program.commands.flatMap((c) => c.commands)) command.exitOverride();
   try {

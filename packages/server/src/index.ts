@@ -34,3 +34,4 @@ export {
   type TriageReport,
 } from './services/triage/triage.ts';
 export type { TriageGroup } from './services/triage/groups.ts';
+export { backupDataFolder, BackupError, restoreDataFolder, type BackupManifest } from './backup.ts';
