@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { QUERY_ERROR_CODES, type QueryErrorCode } from './errors.ts';
-import { MAX_NESTING, parseQuery } from './parse.ts';
+import { MAX_NESTING, MAX_OPERATORS, MAX_QUERY_LENGTH, parseQuery } from './parse.ts';
 import { errorOf } from './testing.ts';
 
 /** Asserts code, start column and the exact text covered; returns the message. */
@@ -171,9 +171,33 @@ describe('parseQuery errors: query.syntax', () => {
       assertError(deep(MAX_NESTING + 1), 'query.syntax', MAX_NESTING, '('),
       /nested parentheses/,
     );
-    // Long chains are loops, not nesting.
-    assert.ok(parseQuery(`${'not '.repeat(5000)}all`).ok);
-    assert.ok(parseQuery(Array.from({ length: 5000 }, (_, i) => `x = ${i}`).join(' or ')).ok);
+    // Long chains parse as loops, but every operator is a level of the tree the SQL is made of
+    // (5000 `not` overflowed SQLite's expression depth, 10^5 the stack): counted and limited.
+    assert.ok(parseQuery(`${'not '.repeat(MAX_OPERATORS)}all`).ok);
+    const chain = (n: number) => Array.from({ length: n }, (_, i) => `x = ${i}`).join(' or ');
+    assert.ok(parseQuery(chain(MAX_OPERATORS + 1)).ok);
+    const nots = `${'not '.repeat(MAX_OPERATORS + 1)}all`;
+    assert.match(
+      assertError(nots, 'query.too-large', MAX_OPERATORS * 4, 'not'),
+      /more than 500 of 'and', 'or', 'not' and 'minus'/,
+    );
+    assertError(
+      chain(100_000).slice(0, 60_000),
+      'query.too-large',
+      chain(502).lastIndexOf(' or ') + 1,
+      'or',
+    );
+  });
+
+  it('refuses a query longer than the limit, saying how long it is', () => {
+    const text = `file_name = '${'x'.repeat(MAX_QUERY_LENGTH)}'`;
+    const result = parseQuery(text);
+    assert.equal(result.ok, false);
+    assert.ok(!result.ok && result.error.code === 'query.too-large');
+    assert.match(
+      !result.ok ? result.error.message : '',
+      /limited to 65536 characters; this one has 65550/,
+    );
   });
 });
 
@@ -300,9 +324,15 @@ describe('parseQuery errors: query.empty', () => {
 describe('parseQuery errors: codes', () => {
   it('uses every documented code', () => {
     const seen = new Set(
-      ['x = )', '(all', 'x = 1e999', 'x = 2025-13-01', 'run_number = a', ''].map(
-        (text) => errorOf(text).code,
-      ),
+      [
+        'x = )',
+        '(all',
+        'x = 1e999',
+        'x = 2025-13-01',
+        'run_number = a',
+        '',
+        'not '.repeat(501),
+      ].map((text) => errorOf(text).code),
     );
     assert.deepEqual([...seen].sort(), [...QUERY_ERROR_CODES].sort());
   });

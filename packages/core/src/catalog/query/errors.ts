@@ -15,6 +15,8 @@ export const QUERY_ERROR_CODES = [
   'query.bad-field',
   /** Nothing but whitespace. */
   'query.empty',
+  /** Longer than 64 Ki characters, or more than 500 operators (and, or, not, minus). */
+  'query.too-large',
 ] as const;
 
 export type QueryErrorCode = (typeof QUERY_ERROR_CODES)[number];

@@ -7,6 +7,6 @@ export {
   type QueryResult,
 } from './errors.ts';
 export { formatQuery } from './format.ts';
-export { MAX_NESTING, parseQuery } from './parse.ts';
+export { MAX_NESTING, MAX_OPERATORS, MAX_QUERY_LENGTH, parseQuery } from './parse.ts';
 export { KEYWORDS, type Keyword } from './tokens.ts';
 export { queryReferences, querySpanless, type QueryReferences } from './tree.ts';

@@ -5,10 +5,29 @@ import { EOF, type IToken } from 'chevrotain';
 import type { Query } from './ast.ts';
 import { QueryParseFailure, type QueryError, type QueryResult } from './errors.ts';
 import { describeToken, queryParser } from './parser.ts';
-import { LParen, queryLexer, RParen, tokenEnd, UnclosedString, With } from './tokens.ts';
+import {
+  And,
+  LParen,
+  Minus,
+  Not,
+  Or,
+  queryLexer,
+  RParen,
+  tokenEnd,
+  UnclosedString,
+  With,
+} from './tokens.ts';
 
 /** Deeper nesting is refused rather than risking the stack (the parser recurses on `(`). */
 export const MAX_NESTING = 64;
+/**
+ * More operators than this are refused: each `not` is a level of recursion, and every `and`, `or`
+ * and `minus` a level of the tree the SQL is made from (SQLite refuses expressions deeper than
+ * 1000). A list of values is written `field in (a, b, …)`, which has no such limit.
+ */
+export const MAX_OPERATORS = 500;
+/** A query is a line a person writes or a program generates; 64 Ki characters is far beyond. */
+export const MAX_QUERY_LENGTH = 65_536;
 
 function failed(error: QueryError): QueryResult {
   return { ok: false, error };
@@ -63,6 +82,21 @@ function tooDeep(tokens: IToken[]): QueryError | undefined {
     }
     if (token.tokenType === RParen) depth = Math.max(0, depth - 1);
   }
+  let operators = 0;
+  for (const token of tokens) {
+    const type = token.tokenType;
+    if (
+      (type === Not || type === And || type === Or || type === Minus) &&
+      ++operators > MAX_OPERATORS
+    ) {
+      return {
+        code: 'query.too-large',
+        message: `more than ${MAX_OPERATORS} of 'and', 'or', 'not' and 'minus': write lists of values as field in (a, b, …)`,
+        column: token.startOffset,
+        endColumn: tokenEnd(token),
+      };
+    }
+  }
   return undefined;
 }
 
@@ -97,6 +131,14 @@ function trailingMessage(tokens: IToken[], redundant: IToken): string {
 
 /** Parses a dataset query (docs/queries.md). Never throws on any text. */
 export function parseQuery(text: string): QueryResult {
+  if (text.length > MAX_QUERY_LENGTH) {
+    return failed({
+      code: 'query.too-large',
+      message: `queries are limited to ${MAX_QUERY_LENGTH} characters; this one has ${text.length}`,
+      column: MAX_QUERY_LENGTH,
+      endColumn: text.length,
+    });
+  }
   const lexed = queryLexer().tokenize(text);
   const problem = lexicalProblem(text, lexed.tokens, lexed.errors);
   const tokens = problem === undefined ? lexed.tokens : lexed.tokens.slice(0, problem.before);
