@@ -12,7 +12,7 @@ import { ROLES, Role as RoleSchema, type Role } from '@poms/core';
 import { InvalidArgumentError, NotFoundError } from '../ports/errors.ts';
 import type { UserRecord } from '../ports/identity.ts';
 import type { Store } from '../ports/store.ts';
-import { TOKEN_SCOPES, actingAs, type Caller } from '../services/access.ts';
+import { TOKEN_SCOPES, actingAs, requireTokenWithin, type Caller } from '../services/access.ts';
 import type { AuthService } from '../services/auth/auth-service.ts';
 import { csrfTokenFor } from '../services/auth/secrets.ts';
 import { containsText, pageOf } from '../services/operations/paging.ts';
@@ -241,6 +241,7 @@ export function authRoutes(
     method: 'POST',
     url: '/auth/logout',
     tag: 'auth',
+    changes: false,
     summary: 'End the session',
     response: z.object({ ok: z.boolean() }),
     handler: async ({ request, reply }) => {
@@ -292,10 +293,13 @@ export function authRoutes(
     status: 201,
     handler: async ({ body, request }) => {
       const user = await currentUser(request);
+      const caller = callerOf(request);
+      const experiment = body.experiment ?? caller.experiment;
+      requireTokenWithin(caller, body.scopes, experiment);
       const created = await auth.createApiToken(user, {
         name: body.name,
         scopes: body.scopes,
-        experiment: body.experiment,
+        experiment,
         expiresInDays: body.expires_in_days,
       });
       return { token: tokenView(created.token), secret: created.secret };
@@ -325,6 +329,7 @@ export function authRoutes(
     method: 'DELETE',
     url: '/auth/tokens/:id',
     tag: 'auth',
+    changes: false,
     summary: 'Revoke one of the caller’s tokens',
     params: z.strictObject({ id: z.string().min(1).max(64) }),
     response: z.object({ revoked: z.boolean() }),

@@ -4,6 +4,7 @@
 // declared here does not exist in the document, and the test that compares the two says so.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { requireChangeScope } from '../services/access.ts';
 import { callerOf } from './caller.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -23,6 +24,11 @@ export interface RouteSpec<
   description?: string;
   /** False only for health and login: everything else answers 401 without credentials. */
   auth?: boolean;
+  /**
+   * False for a POST or DELETE that changes nothing a read token may not (a dry run, logging out,
+   * revoking one's own token). Every other method but GET needs a token that may change things.
+   */
+  changes?: false;
   params?: P;
   query?: Q;
   body?: B;
@@ -83,7 +89,10 @@ export class RouteRegistry {
       url: spec.url,
       handler: async (request, reply) => {
         // Credentials first: without them a route answers 401 whatever else is wrong.
-        if (spec.auth !== false) callerOf(request);
+        if (spec.auth !== false) {
+          const caller = callerOf(request);
+          if (spec.method !== 'GET' && spec.changes !== false) requireChangeScope(caller);
+        }
         const params = parse(spec.params, request.params, 'params');
         const query = parse(spec.query, request.query, 'query');
         const body = parse(spec.body, request.body, 'body');

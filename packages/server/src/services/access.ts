@@ -81,7 +81,52 @@ export function scopeFor(action: Action): TokenScope {
 }
 
 /** `write` covers `launch` covers `read`. */
-function scopeCovers(scopes: readonly string[], needed: TokenScope): boolean {
+/**
+ * Any change needs more than a read token, whatever the route does next: checked once for every
+ * route that is not a GET (http/route.ts), before its input is even parsed, so a route that
+ * forgot its own check cannot be changed through by a read-only token.
+ */
+export function requireChangeScope(caller: Caller): void {
+  if (caller.scopes !== undefined && !scopeCovers(caller.scopes, 'launch')) {
+    throw new PermissionDenied({
+      allowed: false,
+      hidden: false,
+      reason: `this token's scopes (${caller.scopes.join(', ') || 'none'}) allow reading only`,
+    });
+  }
+}
+
+/**
+ * A token may make tokens, never one stronger than itself: each scope asked for must be covered by
+ * its own, and a token kept to one experiment makes only tokens kept to it. (Otherwise a read
+ * token, or one limited to an experiment, could mint a write token for every experiment.)
+ */
+export function requireTokenWithin(
+  caller: Caller,
+  scopes: readonly TokenScope[],
+  experiment: string | undefined,
+): void {
+  const deny = (reason: string) => {
+    throw new PermissionDenied({ allowed: false, hidden: false, reason });
+  };
+  const own = caller.scopes;
+  if (own !== undefined) {
+    const beyond = scopes.filter((s) => !scopeCovers(own, s));
+    if (beyond.length > 0) {
+      deny(
+        `a token cannot make a token stronger than itself: this one's scopes (${own.join(', ')}) do not cover ${beyond.join(', ')}`,
+      );
+    }
+  }
+  if (caller.experiment !== undefined && experiment !== caller.experiment) {
+    deny(
+      `this token is kept to experiment ${caller.experiment}: the tokens it makes must be too (experiment: "${caller.experiment}")`,
+    );
+  }
+}
+
+/** Whether a token's scopes cover `needed` (read < launch < write). */
+export function scopeCovers(scopes: readonly string[], needed: TokenScope): boolean {
   const rank = (s: string) => TOKEN_SCOPES.indexOf(s as TokenScope);
   return scopes.some((s) => s === '*' || rank(s) >= rank(needed));
 }

@@ -62,6 +62,7 @@ export function submissionRoutes(
     method: 'POST',
     url: '/experiments/:experiment/campaigns/:campaign/stages/:stage/dry-run',
     tag: 'launches',
+    changes: false,
     summary:
       "What a launch would do: slice, every job's files, commands and environment; writes nothing",
     params: StageParams,
