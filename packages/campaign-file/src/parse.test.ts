@@ -186,6 +186,12 @@ stages:
 
   it('refuses lists and mappings as keys', () => {
     assert.deepEqual(where('campaign: c\n? [a]\n: 1\nstages: {}\n'), ['2:3 schema.bad-key']);
+    // Also deep inside values, inside lists, and inside a key that is itself a mapping.
+    const nested = 'campaign: c\nstages:\n  a:\n    x: [{? [b] : 1}]\n? {? [c] : 2}\n: 3\n';
+    assert.deepEqual(
+      where(nested).filter((w) => w.endsWith('schema.bad-key')),
+      ['4:12 schema.bad-key', '5:3 schema.bad-key', '5:6 schema.bad-key'],
+    );
   });
 
   it('checks the test split takes the same input as the split', () => {

@@ -1,6 +1,6 @@
 // Text → campaign: YAML syntax, then the schema, then the semantic checks of core, every problem
 // located in the text. Parsing never throws on any input.
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import {
   CampaignSpec,
   checkCampaign,
@@ -10,6 +10,7 @@ import {
   type EffectiveCampaign,
 } from '@poms/core';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { duplicateKeyErrors } from './duplicate-keys.ts';
 import { LineIndex } from './line-index.ts';
 import { collectSources, type CampaignSources } from './sources.ts';
 import { locate, nodeRange, pairRange, spanInScalar, type Range } from './yaml-nodes.ts';
@@ -38,10 +39,12 @@ export function parseCampaign(text: string): ParsedCampaign {
   const tooLarge = text.length > MAX_CAMPAIGN_CHARS;
   const doc = parseDocument(tooLarge ? '' : text, {
     version: '1.2',
-    uniqueKeys: true,
+    // Checked below in linear time; yaml's check is quadratic in the keys of a mapping.
+    uniqueKeys: false,
     prettyErrors: false,
     keepSourceTokens: false,
   });
+  doc.errors.push(...duplicateKeyErrors(doc));
   const diagnostics: Diagnostic[] = [];
   const at = (
     code: string,
@@ -70,14 +73,14 @@ export function parseCampaign(text: string): ParsedCampaign {
   if (doc.errors.length > 0) return result(text, doc, undefined, diagnostics, sources);
 
   // Keys must be plain names; a list or mapping as a key (`? [a]`) has no meaning in a campaign.
-  visit(doc, {
-    Pair(_, pair) {
-      if (pair.key !== null && !isScalar(pair.key)) {
-        const range = nodeRange(pair.key as Node);
-        at('schema.bad-key', 'error', 'keys are names, not lists or mappings', range ?? [0, 0]);
-      }
-    },
-  });
+  for (const key of collectionKeys(doc.contents)) {
+    at(
+      'schema.bad-key',
+      'error',
+      'keys are names, not lists or mappings',
+      nodeRange(key) ?? [0, 0],
+    );
+  }
   if (diagnostics.some((d) => d.severity === 'error')) {
     return result(text, doc, undefined, diagnostics, sources);
   }
@@ -129,6 +132,22 @@ function result(
     ok: !diagnostics.some((d) => d.severity === 'error'),
     sources,
   };
+}
+
+/**
+ * The keys that are not scalars, in document order (keys before values), found by a plain walk:
+ * the same pairs yaml's `visit` reaches, without its per-node path copies, which cost more than
+ * the rest of the parse's checks on a big campaign.
+ */
+function collectionKeys(node: unknown, found: Node[] = []): Node[] {
+  if (isPair(node)) {
+    if (node.key !== null && !isScalar(node.key)) found.push(node.key as Node);
+    collectionKeys(node.key, found);
+    collectionKeys(node.value, found);
+  } else if (isMap(node) || isSeq(node)) {
+    for (const item of node.items) collectionKeys(item, found);
+  }
+  return found;
 }
 
 function emptySources(): CampaignSources {

@@ -249,6 +249,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     if (!temporary) writeServerFile(dataDir, url);
     if (options.execute ?? true) {
+      // A local job's process ending is the surest sign that something moved: the next cycle
+      // starts then, not at the next poll (the stage-to-stage hand-off of B5).
+      engine.onJobEnded(() => execution.executor.wake());
       execution.executor.start();
       logKeeper.start();
       notifier.start();

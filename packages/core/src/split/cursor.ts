@@ -6,6 +6,8 @@ export interface SplitCursor {
   slices: number;
   /** mod, nfiles, list, multiparam: index of the next slice. */
   next?: number;
+  /** nfiles: the name of the last file of the last full block; the next block starts after it. */
+  after?: string;
   /** byrun: the last run handed out. */
   last_run?: number;
   /** new: start of the next window, epoch seconds. */

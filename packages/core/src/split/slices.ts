@@ -103,23 +103,8 @@ export async function nextSlice(
     }
     case 'mod':
       return modSlice(spec.n, cursor, ctx);
-    case 'nfiles': {
-      const index = cursor.next ?? 0;
-      const query: Query = {
-        type: 'window',
-        query: input,
-        offset: index * spec.n,
-        stride: 1,
-        limit: spec.n,
-      };
-      if ((await source.countFiles(query)) === 0) {
-        return { status: 'exhausted', reason: `block ${index + 1} of ${spec.n} files is empty` };
-      }
-      return files(query, `files ${index * spec.n + 1}–${(index + 1) * spec.n}`, {
-        ...cursor,
-        next: index + 1,
-      });
-    }
+    case 'nfiles':
+      return nfilesSlice(spec.n, cursor, ctx);
     case 'byrun':
       return byRunSlice(spec.low, spec.high, cursor, ctx);
     case 'byexistingruns':
@@ -131,6 +116,54 @@ export async function nextSlice(
     case 'new':
       return newSlice(spec, cursor, ctx);
   }
+}
+
+/** The most files of a short last block whose names are read to find its end (a catalog page). */
+const SHORT_BLOCK_READ = 10_000;
+
+/**
+ * Block i of n files in name order. A full block leaves the name of its last file in the cursor
+ * (`after`), so the next block starts there by name: each block reads n files, not the i·n before
+ * it (offsets made a split of N files cost N²/n). Without `after` (the first block, cursors written
+ * before `after` existed, a short block of over 10^4 files) the block is found by offset.
+ */
+async function nfilesSlice(n: number, cursor: SplitCursor, ctx: SliceContext): Promise<NextSlice> {
+  const { source, input } = ctx;
+  const index = cursor.next ?? 0;
+  const base: Query =
+    cursor.after === undefined
+      ? input
+      : and(input, {
+          type: 'compare',
+          field: 'file_name',
+          op: '>',
+          value: { kind: 'string', value: cursor.after },
+        });
+  const offset = cursor.after === undefined ? index * n : 0;
+  const query: Query = { type: 'window', query: base, offset, stride: 1, limit: n };
+  const lastOfBlock: Query = {
+    type: 'window',
+    query: base,
+    offset: offset + n - 1,
+    stride: 1,
+    limit: 1,
+  };
+  let [last] = (await source.queryFiles(lastOfBlock, { limit: 1 })).files;
+  if (last === undefined) {
+    // A short block (the last one): its files are fewer than n, read their names for the end.
+    const limit = Math.min(n, SHORT_BLOCK_READ);
+    const block = (await source.queryFiles(query, { limit })).files;
+    if (block.length === 0) {
+      return { status: 'exhausted', reason: `block ${index + 1} of ${n} files is empty` };
+    }
+    if (block.length < limit) last = block.at(-1);
+  }
+  const { after: _was, ...rest } = cursor;
+  return files(query, `files ${index * n + 1}–${(index + 1) * n}`, {
+    ...rest,
+    next: index + 1,
+    ...(last === undefined ? {} : { after: last.name }),
+  });
 }
 
 /** Slice i: every n-th file from offset i; empty residues are skipped, never launched. */

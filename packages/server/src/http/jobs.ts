@@ -33,6 +33,9 @@ export function jobRoutes(jobs: JobReportService): FastifyPluginAsync {
         return reply.send(await action(submission, index, request.body));
       };
 
+    // Answers without touching the store or a token: the job runtime's (and the B3 benchmark's)
+    // way to tell that the server is reachable, and the floor of what a job endpoint costs.
+    app.get('/jobs/ping', (_request, reply) => reply.send({ ok: true }));
     app.get<{ Params: JobParams }>(
       '/jobs/:submission/:index/spec',
       handle((submission, index) => jobs.spec(submission, index)),

@@ -258,6 +258,12 @@ export interface JobListOptions {
   readonly offset?: number | undefined;
 }
 
+/** Where a job is: its submission and index. */
+export interface JobKey {
+  readonly submissionId: string;
+  readonly index: number;
+}
+
 /** A tracked job the poller must ask its engine about (or act on). */
 export interface ActiveJob {
   readonly submission_id: string;
@@ -381,8 +387,11 @@ export interface SubmissionRepository {
   jobPage(id: string, options?: JobListOptions): Promise<OffsetPage<JobRecord>>;
   /** The submission's jobs by state; states with none are absent. */
   jobCounts(id: string): Promise<Partial<Record<TrackedJobState, number>>>;
-  /** Jobs with an engine id that are not finished, or carry a request, of every experiment. */
-  activeJobs(limit: number): Promise<ActiveJob[]>;
+  /**
+   * Jobs with an engine id that are not finished, or carry a request, of every experiment, in
+   * (submission, index) order; `after` continues from a job (pages that bound the poller's memory).
+   */
+  activeJobs(limit: number, after?: JobKey): Promise<ActiveJob[]>;
   /**
    * Jobs with an engine id in a final state, of submissions updated at or after `since` (ISO
    * time), newest submissions first, at most `limit`: what the log keeper looks at after a restart.

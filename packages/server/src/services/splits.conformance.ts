@@ -93,6 +93,42 @@ export function describeSplitConformance(name: string, open: () => Promise<Store
       }
     });
 
+    it('starts each nfiles block after the last file of the block before, by name', async () => {
+      const { store, splits } = await fresh(open);
+      try {
+        const take = async () => filesOf(store, await splits.take('n', spec('nfiles(2)'), INPUT));
+        assert.deepEqual(await take(), ['a.root', 'b.root']);
+        assert.equal((await splits.state('n')).cursor.after, 'b.root');
+        // A file sorting before the cursor shifts no block: b.root is not handed out again.
+        await store.catalog.declareFiles('exp', [{ name: 'aa.root' }]);
+        assert.deepEqual(await take(), ['c.root', 'd.root']);
+        assert.deepEqual(await take(), ['e.root']);
+        assert.equal((await splits.take('n', spec('nfiles(2)'), INPUT)).status, 'exhausted');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('continues an nfiles cursor without a last file name by offset', async () => {
+      const { store, splits } = await fresh(open);
+      try {
+        // A cursor saved before blocks carried `after`: block 2 of 2 files is files 3–4.
+        await store.catalog.recordSlice('exp', 'old', {
+          spec: 'nfiles(2)',
+          expectedSlices: 0,
+          queryText: 'slice 1 of old',
+          label: 'files 1–2',
+          cursor: { slices: 1, next: 1 },
+        });
+        assert.deepEqual(await filesOf(store, await splits.take('old', spec('nfiles(2)'), INPUT)), [
+          'c.root',
+          'd.root',
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('never hands the same slice to two racing launches', async () => {
       const { store, splits } = await fresh(open);
       try {

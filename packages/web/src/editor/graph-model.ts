@@ -2,7 +2,7 @@
 // (file order = visual order), pinned positions from `layout:`, edges with the patterns that flow
 // along them. While the text is invalid the editor keeps the last good graph and greys it; this
 // module says which graph that is.
-import type { ParsedCampaign } from '@poms/campaign-file';
+import type { EdgeSource, ParsedCampaign } from '@poms/campaign-file';
 
 export interface GraphNode {
   id: string;
@@ -53,10 +53,16 @@ export function graphModel(parsed: ParsedCampaign, previous?: GraphModel): Graph
     };
   });
   const known = new Set(nodes.map((n) => n.id));
+  // Where each edge is written (the first `needs` item naming it), looked up once per edge.
+  const edgeSources = new Map<string, EdgeSource>();
+  for (const e of parsed.sources.edges) {
+    const key = `${e.from}\u0000${e.to}`;
+    if (!edgeSources.has(key)) edgeSources.set(key, e);
+  }
   const edges = effective.edges
     .filter((edge) => known.has(edge.from))
     .map((edge): GraphEdge => {
-      const source = parsed.sources.edges.find((e) => e.from === edge.from && e.to === edge.to);
+      const source = edgeSources.get(`${edge.from}\u0000${edge.to}`);
       return {
         id: `${edge.from}->${edge.to}`,
         source: edge.from,

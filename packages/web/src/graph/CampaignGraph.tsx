@@ -15,10 +15,11 @@ import {
   type Edge,
   type Node,
   type NodeProps,
+  type ReactFlowProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useState } from 'react';
-import type { ReactNode } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import type { GraphModel } from '../editor/graph-model.ts';
 import type { Positions } from './elk-graph.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from './elk-graph.ts';
@@ -50,7 +51,7 @@ export interface CampaignGraphProps {
   version?: number;
 }
 
-function StageNode({ data, selected }: NodeProps<Node<StageNodeData>>) {
+const StageNode = memo(function StageNode({ data, selected }: NodeProps<Node<StageNodeData>>) {
   return (
     <div
       className={`stage-node${selected ? ' selected' : ''}${data.hasError ? ' has-error' : ''}${data.stale ? ' stale' : ''}`}
@@ -63,7 +64,7 @@ function StageNode({ data, selected }: NodeProps<Node<StageNodeData>>) {
       <Handle type="source" position={Position.Right} />
     </div>
   );
-}
+});
 
 const NODE_TYPES = { stage: StageNode };
 
@@ -97,6 +98,46 @@ function reuse(node: Node<StageNodeData>): Node<StageNodeData> {
   made.set(node.id, node);
   return node;
 }
+
+/** The same for edges: an edge whose ends, label and state did not change keeps its object. */
+const madeEdges = new Map<string, Edge>();
+
+function reuseEdge(edge: Edge): Edge {
+  const before = madeEdges.get(edge.id);
+  if (
+    before &&
+    before.source === edge.source &&
+    before.target === edge.target &&
+    before.label === edge.label &&
+    before.deletable === edge.deletable &&
+    before.className === edge.className
+  ) {
+    return before;
+  }
+  if (madeEdges.size > 5000) madeEdges.clear();
+  madeEdges.set(edge.id, edge);
+  return edge;
+}
+
+/**
+ * `next`, or the array of the previous render when it holds the very same items: React Flow then
+ * gets the same nodes and edges and updates nothing (a new array makes it re-adopt every node and
+ * wake every node's and edge's subscription, tens of ms for 300 stages, on each keystroke).
+ */
+function useSameArray<T>(next: T[]): T[] {
+  const previous = useRef(next);
+  const before = previous.current;
+  if (before.length === next.length && before.every((item, i) => item === next[i])) return before;
+  previous.current = next;
+  return next;
+}
+
+// React Flow copies each of these props into its store when its identity changes, which wakes every
+// node and edge: they are made once, not on every render.
+const FIT_VIEW_OPTIONS = { maxZoom: 1 };
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const ARROW = { type: MarkerType.ArrowClosed };
+const PRO_OPTIONS = { hideAttribution: true };
 
 /**
  * Fits the view once the first layout has arrived (the `fitView` prop fits only the first render,
@@ -142,12 +183,11 @@ export function useLayout(model: GraphModel): Positions | undefined {
 }
 
 export function CampaignGraph(props: CampaignGraphProps) {
-  const { model, detail, selected, onSelect, onConnect, onDisconnect, onMove, onDelete, onOpen } =
-    props;
+  const { model, detail, selected, onConnect, onDisconnect, onMove, onDelete } = props;
   const positions = useLayout(model);
   const interactive = onConnect !== undefined || onMove !== undefined;
 
-  const nodes = useMemo<Node<StageNodeData>[]>(
+  const fresh = useMemo<Node<StageNodeData>[]>(
     () =>
       model.nodes.map((n, index) =>
         reuse({
@@ -171,21 +211,25 @@ export function CampaignGraph(props: CampaignGraphProps) {
       ),
     [model, positions, selected, detail, onMove, onConnect, onDelete],
   );
-  const edges = useMemo<Edge[]>(
+  const nodes = useSameArray(fresh);
+  const freshEdges = useMemo<Edge[]>(
     () =>
       model.edges
         .filter((e) => !e.self)
-        .map((e) => ({
-          id: e.id,
-          source: e.source,
-          target: e.target,
-          label: e.patterns.length > 0 ? e.patterns.join(', ') : undefined,
-          markerEnd: { type: MarkerType.ArrowClosed },
-          deletable: onDisconnect !== undefined && model.current,
-          className: model.current ? undefined : 'stale',
-        })),
+        .map((e) =>
+          reuseEdge({
+            id: e.id,
+            source: e.source,
+            target: e.target,
+            label: e.patterns.length > 0 ? e.patterns.join(', ') : undefined,
+            markerEnd: ARROW,
+            deletable: onDisconnect !== undefined && model.current,
+            className: model.current ? undefined : 'stale',
+          }),
+        ),
     [model, onDisconnect],
   );
+  const edges = useSameArray(freshEdges);
 
   // Dragging is shown live by React Flow's own state; the text is written once, on drop.
   const [dragging, setDragging] = useState<Record<string, { x: number; y: number }>>({});
@@ -193,6 +237,7 @@ export function CampaignGraph(props: CampaignGraphProps) {
     () => nodes.map((n) => (dragging[n.id] ? { ...n, position: dragging[n.id]! } : n)),
     [nodes, dragging],
   );
+  const handlers = useFlowHandlers(props, setDragging);
 
   return (
     <div
@@ -207,41 +252,14 @@ export function CampaignGraph(props: CampaignGraphProps) {
         edges={edges}
         nodeTypes={NODE_TYPES}
         fitView
-        fitViewOptions={{ maxZoom: 1 }}
+        fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.1}
         nodesDraggable={interactive && model.current}
         nodesConnectable={onConnect !== undefined && model.current}
         elementsSelectable
-        deleteKeyCode={interactive ? ['Delete', 'Backspace'] : null}
-        onNodesChange={(changes) => {
-          for (const change of changes) {
-            if (change.type === 'position' && change.position) {
-              const at = change.position;
-              setDragging((d) => ({ ...d, [change.id]: at }));
-            }
-          }
-        }}
-        onNodeDragStop={(_event, node) => {
-          setDragging((d) => {
-            const { [node.id]: _dropped, ...rest } = d;
-            return rest;
-          });
-          onMove?.(node.id, { x: Math.round(node.position.x), y: Math.round(node.position.y) });
-        }}
-        onNodeClick={(_event, node) => onSelect?.(node.id)}
-        onNodeDoubleClick={(_event, node) => onOpen?.(node.id)}
-        onPaneClick={() => onSelect?.(undefined)}
-        onConnect={(connection: Connection) => {
-          if (connection.source && connection.target)
-            onConnect?.(connection.source, connection.target);
-        }}
-        onEdgesDelete={(deleted) => {
-          for (const edge of deleted) onDisconnect?.(edge.source, edge.target);
-        }}
-        onNodesDelete={(deleted) => {
-          for (const node of deleted) onDelete?.(node.id);
-        }}
-        proOptions={{ hideAttribution: true }}
+        deleteKeyCode={interactive ? DELETE_KEYS : null}
+        {...handlers}
+        proOptions={PRO_OPTIONS}
       >
         <FitWhenLaidOut ready={positions !== undefined} count={model.nodes.length} />
         <Background gap={24} />
@@ -249,5 +267,67 @@ export function CampaignGraph(props: CampaignGraphProps) {
         {model.nodes.length > 30 ? <MiniMap pannable zoomable /> : null}
       </ReactFlow>
     </div>
+  );
+}
+
+type FlowHandlers = Pick<
+  ReactFlowProps<Node<StageNodeData>, Edge>,
+  | 'onNodesChange'
+  | 'onNodeDragStop'
+  | 'onNodeClick'
+  | 'onNodeDoubleClick'
+  | 'onPaneClick'
+  | 'onConnect'
+  | 'onEdgesDelete'
+  | 'onNodesDelete'
+>;
+
+/**
+ * React Flow's event handlers, made once per graph and calling the latest props: handlers made on
+ * every render would each be copied into React Flow's store on every keystroke, waking every node.
+ */
+function useFlowHandlers(
+  props: CampaignGraphProps,
+  setDragging: Dispatch<SetStateAction<Record<string, { x: number; y: number }>>>,
+): FlowHandlers {
+  const latest = useRef(props);
+  useEffect(() => {
+    latest.current = props;
+  });
+  return useMemo<FlowHandlers>(
+    () => ({
+      onNodesChange: (changes) => {
+        for (const change of changes) {
+          if (change.type === 'position' && change.position) {
+            const at = change.position;
+            setDragging((d) => ({ ...d, [change.id]: at }));
+          }
+        }
+      },
+      onNodeDragStop: (_event, node) => {
+        setDragging((d) => {
+          const { [node.id]: _dropped, ...rest } = d;
+          return rest;
+        });
+        latest.current.onMove?.(node.id, {
+          x: Math.round(node.position.x),
+          y: Math.round(node.position.y),
+        });
+      },
+      onNodeClick: (_event, node) => latest.current.onSelect?.(node.id),
+      onNodeDoubleClick: (_event, node) => latest.current.onOpen?.(node.id),
+      onPaneClick: () => latest.current.onSelect?.(undefined),
+      onConnect: (connection: Connection) => {
+        if (connection.source && connection.target)
+          latest.current.onConnect?.(connection.source, connection.target);
+      },
+      onEdgesDelete: (deleted) => {
+        for (const edge of deleted) latest.current.onDisconnect?.(edge.source, edge.target);
+      },
+      onNodesDelete: (deleted) => {
+        for (const node of deleted) latest.current.onDelete?.(node.id);
+      },
+    }),
+    [setDragging],
   );
 }

@@ -230,6 +230,11 @@ class Translator {
   /** Of the query's files in name order: skip `offset`, keep every `stride`-th, at most `limit`. */
   #window(query: ResolvedQuery, offset: number, stride: number, limit: number | undefined): Bool {
     const inner = this.filter(query);
+    if (stride === 1 && limit !== undefined) {
+      // A block (nfiles, limitn, drainingn): LIMIT/OFFSET over the name order skips rows without
+      // numbering them, about 3x less work per row than row_number() on both stores.
+      return sql<SqlBool>`f.id in (select f.id from files as f where f.experiment = ${this.#ctx.experiment} and ${inner} order by f.name limit ${sql.lit(limit)} offset ${sql.lit(offset)})`;
+    }
     const [o, s] = [sql.lit(offset), sql.lit(stride)];
     // With a limit, only the first offset + stride × limit files in name order can be in the
     // window: numbering stops there instead of running through the whole query (a split's

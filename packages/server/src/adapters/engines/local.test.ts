@@ -333,6 +333,80 @@ describe('LocalEngine', () => {
     assert.equal(isAlive(process.pid, String(Number(own.start_ticks) + 1)), false);
   });
 
+  it('runs the job runtime (node poms-job.mjs) in its wrapper: same env, cwd, logs, exit code', async () => {
+    const root = tempRoot();
+    const bin = tempRoot();
+    const runtime = join(bin, 'poms-job.mjs');
+    // Stands in for the runtime: prints what a job sees, and on SIGTERM exits 143 as it does.
+    writeFileSync(
+      runtime,
+      `process.on('SIGTERM', () => process.exit(143));
+console.log(JSON.stringify({ argv: process.argv.slice(1), cwd: process.cwd(), x: process.env.POMS_X, keys: Object.keys(process.env).sort() }));
+console.error('runtime says hi');
+if (process.env.POMS_X === 'wait') setInterval(() => {}, 1000);
+else process.exit(Number(process.env.POMS_X));`,
+    );
+    const e = engine(root);
+    const job = (index: number, x: string) => ({
+      index,
+      argv: [process.execPath, runtime],
+      env: { POMS_X: x },
+    });
+    const { engine_ids } = await e.submit({
+      submission_id: 'sub_rt',
+      jobs: [job(0, '0'), job(1, '7')],
+    });
+    const reports = await allDone(e, engine_ids);
+    assert.deepEqual(
+      reports.map((r) => [r.state, r.exit_code]),
+      [
+        ['completed', 0],
+        ['failed', 7],
+      ],
+    );
+    assert.ok(reports.every((r) => r.cpu_s !== undefined && r.max_rss_kb !== undefined));
+    const dir = join(root, 'sub_rt', '1');
+    const seen = JSON.parse(readFileSync(join(dir, 'stdout'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(seen, { argv: [runtime], cwd: dir, x: '7', keys: ['POMS_X'] });
+    assert.equal(readFileSync(join(dir, 'stderr'), 'utf8'), 'runtime says hi\n');
+    const child = JSON.parse(readFileSync(join(dir, 'poms-child.json'), 'utf8')) as { pid: number };
+    assert.equal(child.pid, pgidOf(root, 'sub_rt', 1), 'no second process: the wrapper ran it');
+    // A cancel reaches the runtime's own SIGTERM handler; its exit 143 is recorded, cancelled.
+    const [waiting] = (await e.submit({ submission_id: 'sub_rt2', jobs: [job(0, 'wait')] }))
+      .engine_ids;
+    assert.ok(waiting !== undefined);
+    await until(() => (existsSync(join(root, 'sub_rt2', '0', 'stdout')) ? true : undefined));
+    await until(() =>
+      readFileSync(join(root, 'sub_rt2', '0', 'stdout'), 'utf8') === '' ? undefined : true,
+    );
+    pgidOf(root, 'sub_rt2', 0);
+    await e.cancel([waiting]);
+    const [cancelled] = await allDone(e, [waiting]);
+    assert.deepEqual([cancelled?.state, cancelled?.exit_code], ['cancelled', 143]);
+  });
+
+  it('tells its listeners when a job ends, so the executor need not wait for its poll', async () => {
+    const e = engine(tempRoot());
+    let ended = 0;
+    const stop = e.onJobEnded(() => ended++);
+    const { engine_ids } = await e.submit({
+      submission_id: 'sub_end',
+      jobs: [sh(0, 'exit 0'), sh(1, 'exit 3')],
+    });
+    await until(() => (ended >= 2 ? true : undefined));
+    const reports = await e.poll(engine_ids);
+    assert.deepEqual(
+      reports.map((r) => r.state),
+      ['completed', 'failed'],
+      'ended, as told',
+    );
+    stop();
+    await e.submit({ submission_id: 'sub_end2', jobs: [sh(0, 'exit 0')] });
+    await allDone(e, ['local:sub_end2:0']);
+    await sleep(100);
+    assert.equal(ended, 2, 'not told after it stopped listening');
+  });
+
   it('says unknown for ids it has never seen', async () => {
     const e = engine(tempRoot());
     assert.deepEqual(

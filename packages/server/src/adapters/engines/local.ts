@@ -162,6 +162,7 @@ export class LocalEngine implements BatchEngine {
   private readonly queue: Job[] = [];
   private readonly active = new Set<Job>();
   private readonly monitor: NodeJS.Timeout;
+  private readonly endListeners = new Set<() => void>();
   private closed = false;
 
   constructor(options: LocalEngineOptions) {
@@ -219,6 +220,9 @@ export class LocalEngine implements BatchEngine {
       this.save(entry);
       this.jobs.set(id, entry);
       this.queue.push(entry);
+      // Free slots take jobs as soon as they are recorded: the first job of a large submission
+      // must not wait for the records of all the others (the stage-to-stage hand-off).
+      if (this.active.size < this.concurrency) this.schedule();
     }
     this.schedule();
     return Promise.resolve({ engine_ids });
@@ -296,6 +300,19 @@ export class LocalEngine implements BatchEngine {
     }
   }
 
+  /**
+   * Calls `listener` whenever a job ends on its own (its wrapper exited, or the monitor found a
+   * job of a previous engine ended), so the executor can look at once instead of at its next
+   * poll: a job's end report reaches the server just before its process is gone, too early for
+   * the poll it triggers. Returns the function that stops the calls.
+   */
+  onJobEnded(listener: () => void): () => void {
+    this.endListeners.add(listener);
+    return () => {
+      this.endListeners.delete(listener);
+    };
+  }
+
   /** Stops watching; the jobs keep running and a new engine on the same root finds them. */
   close(): void {
     this.closed = true;
@@ -359,13 +376,22 @@ export class LocalEngine implements BatchEngine {
   }
 
   private start(job: Job): void {
-    const child = spawn(process.execPath, [WRAPPER, job.dir], {
-      detached: true,
-      stdio: 'ignore',
-      env: {},
-      cwd: job.dir,
-      shell: false,
-    });
+    // The job's own stdout and stderr: the wrapper runs the job runtime in its own process.
+    const out = openSync(join(job.dir, 'stdout'), 'a');
+    const err = openSync(join(job.dir, 'stderr'), 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(process.execPath, [WRAPPER, job.dir], {
+        detached: true,
+        stdio: ['ignore', out, err],
+        env: {},
+        cwd: job.dir,
+        shell: false,
+      });
+    } finally {
+      closeSync(out);
+      closeSync(err);
+    }
     child.unref();
     const pid = child.pid;
     if (pid === undefined) {
@@ -386,6 +412,7 @@ export class LocalEngine implements BatchEngine {
     child.on('exit', () => {
       this.settle(job);
       this.schedule();
+      this.tellEnded();
     });
   }
 
@@ -403,7 +430,21 @@ export class LocalEngine implements BatchEngine {
         signalGroup(r, 'SIGKILL');
       }
     }
-    if (freed) this.schedule();
+    if (freed) {
+      this.schedule();
+      this.tellEnded();
+    }
+  }
+
+  private tellEnded(): void {
+    if (this.closed) return;
+    for (const listener of [...this.endListeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's fault is its own: the engine goes on.
+      }
+    }
   }
 
   /** Records the end of a started job if it has ended; true when the job is done. */

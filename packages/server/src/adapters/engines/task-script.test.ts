@@ -77,4 +77,24 @@ describe('the task script', () => {
     // Slurm refuses batch scripts over 4 MB by default: 10 000 jobs stay far below.
     assert.ok(taskScript(many).length < 600_000, String(taskScript(many).length));
   });
+
+  it('keeps per job what any job has otherwise or lacks, and names that objects inherit', () => {
+    const spec = taskSpec({
+      submission_id: 'sub_mixed',
+      jobs: [
+        { index: 0, argv: ['a'], env: { A: '1', B: '2', C: '3', toString: 'x' } },
+        { index: 1, argv: ['a'], env: { A: '1', B: 'other', C: '3', toString: 'x' } },
+        { index: 2, argv: ['b'], env: { A: '1', toString: 'x', D: '4', constructor: 'y' } },
+      ],
+    });
+    assert.deepEqual(spec.env, { A: '1', toString: 'x' });
+    assert.deepEqual(
+      spec.jobs.map((j) => [j.argv, j.env]),
+      [
+        [undefined, { B: '2', C: '3' }],
+        [undefined, { B: 'other', C: '3' }],
+        [['b'], { D: '4', constructor: 'y' }],
+      ],
+    );
+  });
 });

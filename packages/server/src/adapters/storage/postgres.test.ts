@@ -108,6 +108,7 @@ if (url === undefined || url === '') {
             '0009_open_datasets',
             '0010_publications',
             '0011_notifications',
+            '0012_list_indexes',
           ],
         );
         await stores[0]?.experiments.create({ name: 'dune', display_name: 'DUNE' });

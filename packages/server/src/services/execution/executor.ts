@@ -20,7 +20,12 @@ import {
   type SubmissionEvent,
 } from '@poms/core';
 import type { Store } from '../../ports/store.ts';
-import type { ActiveJob, JobRecord, SubmissionRecord } from '../../ports/submissions.ts';
+import type {
+  ActiveJob,
+  JobKey,
+  SubmissionRecord,
+  TrackedJobState,
+} from '../../ports/submissions.ts';
 import { asConfig, type SubmissionConfig } from './config.ts';
 import type { Finisher } from './finisher.ts';
 import { applyEvent } from './status.ts';
@@ -85,7 +90,8 @@ export interface EndedJob {
 const FINAL_JOB_STATES = new Set(['completed', 'failed', 'cancelled']);
 
 const LIVE_JOB_STATES = new Set(['pending', 'queued', 'running', 'held', 'unknown']);
-const POLL_BATCH = 5000;
+/** Active jobs read and polled at a time: bounds the poller's memory, not how many it polls. */
+const POLL_BATCH = 10_000;
 
 export class Executor {
   private timer: NodeJS.Timeout | undefined;
@@ -144,15 +150,24 @@ export class Executor {
   async cycle(): Promise<void> {
     await this.options.beforeCycle?.();
     const started = performance.now();
-    await this.applyRequests();
-    await this.poll();
-    const work = await this.store.submissions.unfinished();
-    for (const submission of work) {
-      try {
-        await this.settle(submission);
-      } catch (error) {
-        this.options.log(`${submission.id}: ${describe(error)}`);
+    await this.pollAll();
+    const settled = new Set<string>();
+    let work = await this.store.submissions.unfinished();
+    // Submissions the finisher launched in this pass (the next stage, a recovery) are given to
+    // their engine in the same cycle, not after the next full poll: the hand-off stays short
+    // however many jobs are tracked. Bounded: each round only takes submissions not seen yet.
+    for (let round = 0; round < 3 && work.length > 0; round++) {
+      for (const submission of work) {
+        settled.add(submission.id);
+        try {
+          await this.settle(submission);
+        } catch (error) {
+          this.options.log(`${submission.id}: ${describe(error)}`);
+        }
       }
+      work = (await this.store.submissions.unfinished()).filter(
+        (s) => s.status === 'New' && !settled.has(s.id),
+      );
     }
     this.observe((o) => o.cycled?.((performance.now() - started) / 1000));
   }
@@ -172,9 +187,25 @@ export class Executor {
     return this.options.engines[name];
   }
 
+  /**
+   * Every active job, every cycle, read once in pages of POLL_BATCH (memory stays bounded however
+   * many jobs are tracked): each page's requests are carried out, then its jobs polled.
+   */
+  private async pollAll(): Promise<void> {
+    let after: JobKey | undefined;
+    for (;;) {
+      const page = await this.store.submissions.activeJobs(POLL_BATCH, after);
+      if (page.length === 0) return;
+      await this.applyRequests(page);
+      await this.poll(page.filter((j) => !FINAL_JOB_STATES.has(j.state)));
+      if (page.length < POLL_BATCH) return;
+      const last = page[page.length - 1]!;
+      after = { submissionId: last.submission_id, index: last.index };
+    }
+  }
+
   /** Carries out kill/hold/release asked of jobs (by people, possibly from another process). */
-  private async applyRequests(): Promise<void> {
-    const active = await this.store.submissions.activeJobs(POLL_BATCH);
+  private async applyRequests(active: readonly ActiveJob[]): Promise<void> {
     const asked = active.filter((j) => j.request !== null);
     if (asked.length === 0) return;
     for (const [engineName, jobs] of groupBy(asked, (j) => j.engine)) {
@@ -196,8 +227,8 @@ export class Executor {
    * whose controller is slow to answer does not hold up the others); returns submissions whose
    * jobs changed.
    */
-  private async poll(): Promise<string[]> {
-    const active = await this.store.submissions.activeJobs(POLL_BATCH);
+  private async poll(active: readonly ActiveJob[]): Promise<string[]> {
+    if (active.length === 0) return [];
     const groups = [...groupBy(active, (j) => j.engine)];
     const polled = await Promise.all(
       groups.map(async ([engineName, jobs]) => {
@@ -259,28 +290,30 @@ export class Executor {
     if (current.status === 'New' || current.status === 'LaunchFailed') {
       current = (await this.submit(current)) ?? current;
     }
-    let jobs = await this.store.submissions.jobs(current.id);
-    if (current.status === 'Cancelled' || current.status === 'Removed') {
+    // Counts by state, not rows: a cycle reads a few numbers per submission, however big.
+    let states = await this.store.submissions.jobCounts(current.id);
+    if ((current.status === 'Cancelled' || current.status === 'Removed') && states.pending) {
       // Jobs never given to an engine will never run: they end with their submission.
-      const pending = jobs.filter((j) => j.state === 'pending');
-      if (pending.length > 0) {
-        await this.store.submissions.updateJobs(
-          pending.map((j) => ({
-            submissionId: j.submission_id,
-            index: j.index,
-            state: 'cancelled' as const,
-            reason: `never submitted: the submission is ${current.status}`,
-          })),
-        );
-        jobs = await this.store.submissions.jobs(current.id);
-      }
+      const pending = (await this.store.submissions.jobs(current.id)).filter(
+        (j) => j.state === 'pending',
+      );
+      await this.store.submissions.updateJobs(
+        pending.map((j) => ({
+          submissionId: j.submission_id,
+          index: j.index,
+          state: 'cancelled' as const,
+          reason: `never submitted: the submission is ${current.status}`,
+        })),
+      );
+      states = await this.store.submissions.jobCounts(current.id);
     }
     if (['Idle', 'Running', 'Held', 'New', 'LaunchFailed', 'Completed'].includes(current.status)) {
-      current = (await this.apply(current, { kind: 'jobs', counts: countJobs(jobs) })) ?? current;
+      current =
+        (await this.apply(current, { kind: 'jobs', counts: countStates(states) })) ?? current;
     }
-    const live = jobs.some((j) => LIVE_JOB_STATES.has(j.state));
+    const live = [...LIVE_JOB_STATES].some((state) => (states[state as TrackedJobState] ?? 0) > 0);
     if (current.status === 'Completed' && !live) {
-      current = (await this.locate(current, jobs)) ?? current;
+      current = (await this.locate(current, states.completed ?? 0)) ?? current;
     }
     if (
       !current.progressed &&
@@ -318,7 +351,11 @@ export class Executor {
     try {
       const result = await engine.submit({
         submission_id: submission.id,
-        jobs: jobs.map((j) => this.engineJob(submission, config, j.index)),
+        jobs: this.engineJobs(
+          submission,
+          config,
+          jobs.map((j) => j.index),
+        ),
         ...(config.job_type?.max_running === undefined
           ? {}
           : { throttle: config.job_type.max_running }),
@@ -337,6 +374,24 @@ export class Executor {
     }
   }
 
+  /**
+   * A submission's jobs as the engine runs them: the environment and the job token are the
+   * submission's, made once (an HMAC and a spread per job cost ~0.1 ms each: 100 ms for a
+   * 1000-job launch), then each job gets its index.
+   */
+  engineJobs(
+    submission: SubmissionRecord,
+    config: SubmissionConfig,
+    indexes: readonly number[],
+  ): EngineJob[] {
+    const shared = this.engineJob(submission, config, 0);
+    return indexes.map((index) => ({
+      index,
+      argv: [...shared.argv],
+      env: { ...shared.env, POMS_JOB_INDEX: String(index) },
+    }));
+  }
+
   /** One job as the engine runs it: the job runtime, told where its submission is. */
   engineJob(submission: SubmissionRecord, config: SubmissionConfig, index: number): EngineJob {
     const { runtime } = this.options;
@@ -353,7 +408,7 @@ export class Executor {
   /** Reads the outputs of a Completed submission and moves it to Located when they suffice. */
   private async locate(
     submission: SubmissionRecord,
-    jobs: readonly JobRecord[],
+    completedJobs: number,
   ): Promise<SubmissionRecord | undefined> {
     const { outputsReady } = this.options;
     if (outputsReady !== undefined) {
@@ -367,7 +422,7 @@ export class Executor {
       // A generator consumes nothing: count its jobs that ended well and the ones with outputs.
       const outputs = await this.store.submissions.outputs(submission.id);
       const withOutputs = new Set(outputs.filter((o) => o.located).map((o) => o.job_index));
-      consumed = jobs.filter((j) => j.state === 'completed').length;
+      consumed = completedJobs;
       located = withOutputs.size;
     }
     const moved = await this.apply(submission, { kind: 'located', consumed, located });
@@ -469,11 +524,29 @@ function changedState(job: ActiveJob, report: JobReport): boolean {
  * The job-count view of tracked jobs: core's jobCounts over the jobs an engine has, with every
  * job in the total (a job not yet given to an engine counts in none of the states).
  */
-export function countJobs(jobs: readonly JobRecord[]): JobCounts {
+export function countJobs(
+  jobs: readonly { engine_id: string | null; state: TrackedJobState }[],
+): JobCounts {
   const reported = jobs.flatMap((j) =>
     j.state === 'pending' ? [] : [{ engine_id: j.engine_id ?? '', state: j.state }],
   );
   return jobCounts(reported, jobs.length);
+}
+
+/** The same view from the store's counts by state (SubmissionRepository.jobCounts). */
+export function countStates(states: Partial<Record<TrackedJobState, number>>): JobCounts {
+  const n = (state: TrackedJobState) => states[state] ?? 0;
+  let total = 0;
+  for (const count of Object.values(states)) total += count ?? 0;
+  return {
+    total,
+    idle: n('queued'),
+    running: n('running'),
+    held: n('held'),
+    completed: n('completed'),
+    failed: n('failed'),
+    cancelled: n('cancelled'),
+  };
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {

@@ -8,7 +8,7 @@ import { DeclaredFile, FileName, type DeclaredFile as Declared } from '@poms/cor
 import { ConflictError, NotFoundError } from '../../ports/errors.ts';
 import type { Store } from '../../ports/store.ts';
 import type { FileReport, FileReportResult, SubmissionRecord } from '../../ports/submissions.ts';
-import { asConfig } from './config.ts';
+import { asConfig, type SubmissionConfig } from './config.ts';
 import { CAMPAIGN_FIELD, STAGE_FIELD, SUBMISSION_FIELD } from './queries.ts';
 import { tokenMatches } from './tokens.ts';
 
@@ -85,8 +85,23 @@ export type FilesReportedListener = (
   result: FileReportResult,
 ) => void;
 
+/** What the job endpoints know of a submission; see JobReportService.known. */
+interface KnownSubmission {
+  record: SubmissionRecord;
+  tokenHash: string;
+  config?: SubmissionConfig;
+  /** Date.now() when read from the store. */
+  readAt: number;
+}
+
+/** How long a submission read for its jobs' calls is used before it is read again. */
+const KNOWN_TTL_MS = 30_000;
+/** Submissions kept known at once: far more than run at once on one server. */
+const KNOWN_MAX = 2000;
+
 export class JobReportService {
   private readonly filesListeners: FilesReportedListener[] = [];
+  private readonly knownSubmissions = new Map<string, KnownSubmission>();
 
   constructor(private readonly options: JobReportServiceOptions) {}
 
@@ -105,16 +120,15 @@ export class JobReportService {
     index: number,
     token: string,
   ): Promise<SubmissionRecord> {
-    let submission: SubmissionRecord;
-    let hash: string;
+    let known: KnownSubmission;
     try {
-      submission = await this.store.submissions.get(submissionId);
-      hash = await this.store.submissions.tokenHash(submissionId);
+      known = await this.known(submissionId);
     } catch (error) {
       if (error instanceof NotFoundError) throw new JobAuthError();
       throw error;
     }
-    if (!tokenMatches(token, hash)) throw new JobAuthError();
+    const submission = known.record;
+    if (!tokenMatches(token, known.tokenHash)) throw new JobAuthError();
     if (!Number.isInteger(index) || index < 0 || index >= submission.job_count) {
       throw new JobRequestError(
         'job.unknown-index',
@@ -124,8 +138,39 @@ export class JobReportService {
     return submission;
   }
 
-  async spec(submission: SubmissionRecord, index: number): Promise<JobSpec> {
+  /**
+   * A submission as its jobs' calls need it, read from the store once per `KNOWN_TTL_MS`: every
+   * job of a submission calls several times, and what these calls use — the id, experiment,
+   * campaign, stage, job count, token hash and frozen config — never changes after the launch.
+   */
+  private async known(submissionId: string): Promise<KnownSubmission> {
+    const now = Date.now();
+    const cached = this.knownSubmissions.get(submissionId);
+    if (cached !== undefined && now - cached.readAt < KNOWN_TTL_MS) return cached;
+    const record = await this.store.submissions.get(submissionId);
+    const tokenHash = await this.store.submissions.tokenHash(submissionId);
+    const known: KnownSubmission = { record, tokenHash, readAt: now };
+    this.knownSubmissions.delete(submissionId);
+    this.knownSubmissions.set(submissionId, known);
+    // Map order is insertion order: the first key is the one read longest ago.
+    if (this.knownSubmissions.size > KNOWN_MAX) {
+      const oldest = this.knownSubmissions.keys().next().value;
+      if (oldest !== undefined) this.knownSubmissions.delete(oldest);
+    }
+    return known;
+  }
+
+  /** The submission's frozen config (written once at launch), read once while it is known. */
+  private async configOf(submission: SubmissionRecord): Promise<SubmissionConfig> {
+    const known = this.knownSubmissions.get(submission.id);
+    if (known?.config !== undefined) return known.config;
     const config = asConfig(await this.store.submissions.config(submission.id));
+    if (known !== undefined) known.config = config;
+    return config;
+  }
+
+  async spec(submission: SubmissionRecord, index: number): Promise<JobSpec> {
+    const config = await this.configOf(submission);
     const launch = config.launch;
     if (launch === null) {
       throw new JobRequestError('job.unknown-index', `${submission.id} runs no jobs`);
@@ -175,7 +220,7 @@ export class JobReportService {
   async declareOutputs(submission: SubmissionRecord, index: number, body: unknown) {
     const parsed = OutputDeclarations.safeParse(body);
     if (!parsed.success) throw badReport(parsed.error);
-    const config = asConfig(await this.store.submissions.config(submission.id));
+    const config = await this.configOf(submission);
     // A job registers replicas only inside its own output folder: never a path elsewhere on the
     // server's disk, which later jobs would then be handed as input.
     const outputDir = resolve(this.options.outputDir(submission)) + sep;

@@ -30,6 +30,7 @@ import {
   type GraphModel,
 } from '../../editor/graph-model.ts';
 import '../../editor/editor.css';
+import { reparseDelay } from '../../editor/reparse-delay.ts';
 import { CampaignGraph } from '../../graph/CampaignGraph.tsx';
 import { StagePanel } from './StagePanel.tsx';
 
@@ -55,11 +56,6 @@ function plural(n: number, word: string): string {
 /** Fields whose own text Ctrl+Z undoes (the page's undo does not take those keys from them). */
 const TEXT_FIELDS =
   'textarea, [contenteditable="true"], input:not([type="checkbox"]):not([type="radio"]):not([type="button"]):not([type="submit"])';
-
-/** Debounce of the re-parse: short, and longer for texts that take longer to parse. */
-function debounceFor(lastTook: number): number {
-  return Math.min(150, Math.max(15, lastTook));
-}
 
 export function CampaignEditor(props: {
   initialText: string;
@@ -89,6 +85,7 @@ export function CampaignEditor(props: {
   });
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const selectingFromGraph = useRef(false);
+  const lastParseEnded = useRef(-Infinity);
 
   const reparse = useCallback((editor: EditorView) => {
     clearTimeout(timer.current);
@@ -102,8 +99,14 @@ export function CampaignEditor(props: {
     const next: Parsed = { parsed, model, version: current.version + 1, took: 0 };
     next.took = performance.now() - started;
     latest.current.state = next;
+    lastParseEnded.current = performance.now();
     setState(next);
-    editor.dispatch(setDiagnostics(editor.state, toCmDiagnostics(parsed.diagnostics, text.length)));
+    // No diagnostics before or after: nothing to tell CodeMirror (a transaction costs a view update).
+    if (parsed.diagnostics.length > 0 || current.parsed.diagnostics.length > 0) {
+      editor.dispatch(
+        setDiagnostics(editor.state, toCmDiagnostics(parsed.diagnostics, text.length)),
+      );
+    }
     latest.current.onDirtyChange(text !== latest.current.savedText);
     const head = editor.state.selection.main.head;
     if (editor.hasFocus) setSelected(stageAtOffset(parsed.sources, head));
@@ -117,7 +120,12 @@ export function CampaignEditor(props: {
       if (update.docChanged) {
         clearTimeout(timer.current);
         const editor = update.view;
-        timer.current = setTimeout(() => reparse(editor), debounceFor(latest.current.state.took));
+        const delay = reparseDelay(
+          performance.now(),
+          lastParseEnded.current,
+          latest.current.state.took,
+        );
+        timer.current = setTimeout(() => reparse(editor), delay);
       } else if (update.selectionSet && !selectingFromGraph.current && update.view.hasFocus) {
         const parsed = latest.current.state.parsed;
         setSelected(stageAtOffset(parsed.sources, update.state.selection.main.head));

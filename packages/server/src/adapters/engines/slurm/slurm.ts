@@ -22,6 +22,7 @@ import {
 } from '../commands/targets.ts';
 import { checkSubmissionId, isSafeSubmissionId } from '../submission-id.ts';
 import { taskScript } from '../task-script.ts';
+import { submitHostFiles, type SubmitHostFiles } from './submit-host.ts';
 import {
   sacctArgv,
   sbatchArgv,
@@ -90,9 +91,13 @@ export class SlurmEngine implements BatchEngine {
     const ids = (array: string) => ({
       engine_ids: indexes.map((i) => qualify(target, `${array}_${i}`)),
     });
-    const known = await this.submittedBefore(runner, request.submission_id);
-    if (known !== undefined) return ids(known);
-    await runChecked(runner, ['mkdir', '-p', dir]);
+    const files = submitHostFiles(runner);
+    // The folder is made before sbatch: a folder that did not exist means a first submit, and
+    // only a repeated one (after a crash before the ids were recorded) looks for its array.
+    if (!(await files.makeFresh(dir))) {
+      const known = await this.submittedBefore(runner, files, request.submission_id);
+      if (known !== undefined) return ids(known);
+    }
     const script = taskScript(request, {
       node: this.options.node ?? (target === undefined ? process.execPath : '/usr/bin/env node'),
       workdir: dir,
@@ -118,9 +123,9 @@ export class SlurmEngine implements BatchEngine {
     }
     // The markers make a second submit (after a crash before the ids were recorded) find this
     // array, and logs() find the folder of an array task, long after Slurm has forgotten both.
-    await this.write(runner, `${dir}/${ARRAY_MARKER}`, `${array}\n`);
-    await runChecked(runner, ['mkdir', '-p', `${this.options.root}/arrays`]);
-    await this.write(runner, `${this.options.root}/arrays/${array}`, `${request.submission_id}\n`);
+    await files.write(`${dir}/${ARRAY_MARKER}`, `${array}\n`);
+    await files.makeAll(`${this.options.root}/arrays`);
+    await files.write(`${this.options.root}/arrays/${array}`, `${request.submission_id}\n`);
     return ids(array);
   }
 
@@ -179,18 +184,15 @@ export class SlurmEngine implements BatchEngine {
     return `${this.options.root}/${submissionId}`;
   }
 
-  private async write(runner: CommandRunner, path: string, content: string): Promise<void> {
-    await runChecked(runner, ['dd', `of=${path}`, 'status=none'], { input: content });
-  }
-
   /** The array of a submission submitted before, from its marker or, failing that, squeue. */
   private async submittedBefore(
     runner: CommandRunner,
+    files: SubmitHostFiles,
     submissionId: string,
   ): Promise<string | undefined> {
-    const marker = await runner.run(['cat', `${this.dirOf(submissionId)}/${ARRAY_MARKER}`]);
-    const fromMarker = parseSbatch(marker.stdout);
-    if (marker.code === 0 && fromMarker !== undefined) return fromMarker;
+    const marker = await files.read(`${this.dirOf(submissionId)}/${ARRAY_MARKER}`);
+    const fromMarker = marker === undefined ? undefined : parseSbatch(marker);
+    if (fromMarker !== undefined) return fromMarker;
     const listed = await runChecked(runner, squeueByNameArgv(submissionId));
     return listed.stdout
       .split('\n')

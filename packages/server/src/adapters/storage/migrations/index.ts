@@ -11,6 +11,7 @@ import { metadataFields } from './0008_metadata_fields.ts';
 import { openDatasets } from './0009_open_datasets.ts';
 import { publications } from './0010_publications.ts';
 import { notifications } from './0011_notifications.ts';
+import { listIndexes } from './0012_list_indexes.ts';
 
 /**
  * Migrations live in code (not read from a folder at run time) so they ship inside any bundle.
@@ -29,6 +30,7 @@ export function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0009_open_datasets': openDatasets(dialect),
     '0010_publications': publications(dialect),
     '0011_notifications': notifications(dialect),
+    '0012_list_indexes': listIndexes(dialect),
   };
 }
 

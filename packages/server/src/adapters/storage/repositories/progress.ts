@@ -4,7 +4,12 @@
 import { Buffer } from 'node:buffer';
 import { sql, type Kysely } from 'kysely';
 import type { SubmissionStatus } from '@poms/core';
-import type { LedgerState, StageCounts, TrackedJobState } from '../../../ports/submissions.ts';
+import {
+  LEDGER_STATES,
+  type LedgerState,
+  type StageCounts,
+  type TrackedJobState,
+} from '../../../ports/submissions.ts';
 import type { Database } from '../schema.ts';
 import { countValue } from './dialect.ts';
 
@@ -31,10 +36,18 @@ export async function stageCounts(
     .groupBy(['s.stage', 's.status'])
     .execute();
   if (statuses.length === 0) return [];
+  // One row per stage, a sum per state: grouped by stage alone, the rows arrive in the stage
+  // order of the submissions' index and need no sort (grouping by state too sorted every ledger
+  // row of the campaign, 10^6 of them, in a temporary tree on each request).
   const ledger = await ofCampaign
     .innerJoin('ledger as l', 'l.submission_id', 's.id')
-    .select(['s.stage', 'l.state', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .groupBy(['s.stage', 'l.state'])
+    .select([
+      's.stage',
+      ...LEDGER_STATES.map((state) =>
+        sql<number | string | null>`sum(case when l.state = ${state} then 1 else 0 end)`.as(state),
+      ),
+    ])
+    .groupBy('s.stage')
     .execute();
   const jobs = await ofCampaign
     .innerJoin('jobs as j', 'j.submission_id', 's.id')
@@ -50,29 +63,35 @@ export async function stageCounts(
     ])
     .groupBy('s.stage')
     .execute();
-  // The newest of each stage: no other submission of the stage was created after it.
-  const newest = await ofCampaign
+  // The newest of each stage: per stage, the first in (created_at, id) descending order, read
+  // from the end of the stage's index range; a NOT EXISTS over later ones compared every pair of
+  // the stage's submissions (10^4 submissions: 3·10^7 comparisons per request).
+  const newest = await db
+    .selectFrom('submissions as s')
     .select(['s.stage', 's.id', 's.status', 's.created_at'])
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
+    .where('s.id', 'in', (eb) =>
+      eb
+        .selectFrom(
+          db
+            .selectFrom('submissions as g')
+            .select('g.stage')
+            .distinct()
+            .where('g.experiment', '=', experiment)
+            .where('g.campaign_id', '=', campaignId)
+            .as('g'),
+        )
+        .select((sub) =>
+          sub
             .selectFrom('submissions as t')
             .select('t.id')
             .where('t.experiment', '=', experiment)
             .where('t.campaign_id', '=', campaignId)
-            .whereRef('t.stage', '=', 's.stage')
-            .where((w) =>
-              w.or([
-                w('t.created_at', '>', w.ref('s.created_at')),
-                w.and([
-                  w('t.created_at', '=', w.ref('s.created_at')),
-                  w('t.id', '>', w.ref('s.id')),
-                ]),
-              ]),
-            ),
+            .whereRef('t.stage', '=', 'g.stage')
+            .orderBy('t.created_at', 'desc')
+            .orderBy('t.id', 'desc')
+            .limit(1)
+            .as('id'),
         ),
-      ),
     )
     .execute();
 
@@ -86,7 +105,12 @@ export async function stageCounts(
     return d;
   };
   for (const r of statuses) draft(r.stage).statuses[r.status as SubmissionStatus] = countValue(r.n);
-  for (const r of ledger) draft(r.stage).ledger[r.state as LedgerState] = countValue(r.n);
+  for (const r of ledger) {
+    for (const state of LEDGER_STATES) {
+      const n = countValue(r[state] ?? 0);
+      if (n > 0) draft(r.stage).ledger[state] = n;
+    }
+  }
   for (const r of jobs) draft(r.stage).jobs[r.state as TrackedJobState] = countValue(r.n);
   for (const r of outputs) {
     const d = draft(r.stage);

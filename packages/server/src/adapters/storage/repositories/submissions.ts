@@ -27,6 +27,7 @@ import type {
   FileStatistics,
   HistoryEntry,
   JobInputFile,
+  JobKey,
   JobListOptions,
   JobRecord,
   JobRequest,
@@ -46,7 +47,7 @@ import type {
   TrackedJobState,
 } from '../../../ports/submissions.ts';
 import type { Database, FileRowId, SubmissionsTable } from '../schema.ts';
-import { toJob } from './job-rows.ts';
+import { jsonRows, onSqlite, rounds, toJob, updateJobRows, UPDATE_CHUNK } from './job-rows.ts';
 import { countValue, isUniqueViolation } from './dialect.ts';
 import { failedJobs, openFiles } from './failed-jobs.ts';
 import { stageHistory } from './progress-history.ts';
@@ -393,14 +394,21 @@ export class KyselySubmissionRepository implements SubmissionRepository {
         .set({ batch_id: batchId, updated_at: now })
         .where('id', '=', id)
         .execute();
-      for (const [idx, engineId] of engineIds.entries()) {
-        await trx
-          .updateTable('jobs')
-          .set({ engine_id: engineId, state: 'queued', updated_at: now })
-          .where('submission_id', '=', id)
-          .where('idx', '=', idx)
-          .where('state', '=', 'pending')
-          .execute();
+      // One statement for all the jobs, not one per job (see jsonRows). Each row names the whole
+      // key, and `state || ''` hides the state index, so SQLite walks the given jobs and finds
+      // each by primary key (otherwise it walks the submission's jobs, reading the list each).
+      const sqlite = onSqlite(trx);
+      const rows = engineIds.map((engine_id, idx) => ({ submission_id: id, idx, engine_id }));
+      for (const part of chunks(rows, UPDATE_CHUNK)) {
+        const source = jsonRows(sqlite, part, [
+          ['submission_id', 'text'],
+          ['idx', 'integer'],
+          ['engine_id', 'text'],
+        ]);
+        await sql`update jobs set engine_id = v.engine_id, state = 'queued', updated_at = ${now}
+          from ${sqlite ? sql`${source} as v` : source}
+          where jobs.submission_id = v.submission_id and jobs.idx = v.idx
+            and jobs.state || '' = 'pending'`.execute(trx);
       }
     });
   }
@@ -495,19 +503,28 @@ export class KyselySubmissionRepository implements SubmissionRepository {
     return Object.fromEntries(rows.map((r) => [r.state, countValue(r.n)]));
   }
 
-  async activeJobs(limit: number): Promise<ActiveJob[]> {
-    const rows = await this.db
+  async activeJobs(limit: number, after?: JobKey): Promise<ActiveJob[]> {
+    let query = this.db
       .selectFrom('jobs as j')
       .innerJoin('submissions as s', 's.id', 'j.submission_id')
       .select(['j.submission_id', 'j.idx', 'j.engine_id', 'j.state', 'j.request', 's.engine'])
       .where('j.engine_id', 'is not', null)
       .where((eb) =>
         eb.or([eb('j.state', 'not in', [...FINISHED_JOB_STATES]), eb('j.request', 'is not', null)]),
-      )
-      .orderBy('j.submission_id')
-      .orderBy('j.idx')
-      .limit(limit)
-      .execute();
+      );
+    if (after !== undefined) {
+      // Keyset paging on the primary key: each page starts where the last ended, never re-reads.
+      // The plain bound lets SQLite seek the key instead of scanning from the first job.
+      query = query
+        .where('j.submission_id', '>=', after.submissionId)
+        .where((eb) =>
+          eb.or([
+            eb('j.submission_id', '>', after.submissionId),
+            eb.and([eb('j.submission_id', '=', after.submissionId), eb('j.idx', '>', after.index)]),
+          ]),
+        );
+    }
+    const rows = await query.orderBy('j.submission_id').orderBy('j.idx').limit(limit).execute();
     return rows.map((r) => ({
       submission_id: r.submission_id,
       index: r.idx,
@@ -558,33 +575,15 @@ export class KyselySubmissionRepository implements SubmissionRepository {
           : 1,
     );
     const touched = new Set<string>();
-    for (const part of chunks(ordered, 200)) {
-      await inTransaction(this.db, async (trx) => {
-        for (const u of part) {
-          const result = await trx
-            .updateTable('jobs')
-            .set({
-              state: u.state,
-              exit_code: u.exit_code ?? null,
-              signal: u.signal ?? null,
-              reason: u.reason ?? null,
-              cpu_s: u.cpu_s ?? null,
-              wall_s: u.wall_s ?? null,
-              max_rss_kb: u.max_rss_kb ?? null,
-              host: u.host ?? null,
-              started_at: u.started_at ?? null,
-              ended_at: u.ended_at ?? null,
-              updated_at: now,
-            })
-            .where('submission_id', '=', u.submissionId)
-            .where('idx', '=', u.index)
-            // A finished job stays finished: a late or repeated report cannot revive it.
-            .where('state', 'not in', [...FINISHED_JOB_STATES])
-            .executeTakeFirst();
-          if (Number(result.numUpdatedRows) > 0) touched.add(u.submissionId);
+    // One transaction, one statement per chunk of rows. A job named twice is written in rounds,
+    // in the order given, as a statement may match each row only once.
+    await inTransaction(this.db, async (trx) => {
+      for (const round of rounds(ordered)) {
+        for (const part of chunks(round, UPDATE_CHUNK)) {
+          for (const id of await updateJobRows(trx, part, now)) touched.add(id);
         }
-      });
-    }
+      }
+    });
     return [...touched].sort();
   }
 
@@ -605,13 +604,13 @@ export class KyselySubmissionRepository implements SubmissionRepository {
   async clearRequests(jobs: readonly { submissionId: string; index: number }[]): Promise<void> {
     if (jobs.length === 0) return;
     await inTransaction(this.db, async (trx) => {
-      for (const j of jobs) {
-        await trx
-          .updateTable('jobs')
-          .set({ request: null })
-          .where('submission_id', '=', j.submissionId)
-          .where('idx', '=', j.index)
-          .execute();
+      for (const part of chunks(jobs, CHUNK)) {
+        const values = sql.join(
+          part.map((j) => sql`(cast(${j.submissionId} as text), cast(${j.index} as integer))`),
+        );
+        await sql`with v(submission_id, idx) as (values ${values})
+          update jobs set request = null
+          from v where jobs.submission_id = v.submission_id and jobs.idx = v.idx`.execute(trx);
       }
     });
   }
@@ -670,11 +669,14 @@ export class KyselySubmissionRepository implements SubmissionRepository {
     files: readonly FileReport[],
   ): Promise<FileReportResult> {
     const now = this.now();
-    return inTransaction(this.db, async (trx) => {
+    // A job reports a file or two at a time: one read and one write, without a transaction
+    // around them (each UPDATE only moves files still delivered, and counts what it moved, so a
+    // concurrent report of the same file is counted once). Bigger reports stay all-or-nothing.
+    const apply = async (db: Db) => {
       let changed = 0;
       const unknown: string[] = [];
       for (const part of chunks(files, CHUNK)) {
-        const rows = await trx
+        const rows = await db
           .selectFrom('ledger as l')
           .innerJoin('files as f', 'f.id', 'l.file')
           .select(['f.name', 'l.file', 'l.state'])
@@ -687,6 +689,8 @@ export class KyselySubmissionRepository implements SubmissionRepository {
           )
           .execute();
         const byName = new Map(rows.map((r) => [r.name, r]));
+        // The delivered files by the state and reason they move to: one UPDATE per group.
+        const groups = new Map<string, { report: FileReport; files: FileRowId[] }>();
         for (const report of part) {
           const row = byName.get(report.name);
           if (row === undefined) {
@@ -694,19 +698,29 @@ export class KyselySubmissionRepository implements SubmissionRepository {
             continue;
           }
           if (row.state !== 'delivered') continue;
-          await trx
+          // A file named twice in one report: the first report of it wins.
+          row.state = report.state;
+          const key = JSON.stringify([report.state, report.reason ?? null]);
+          const group = groups.get(key) ?? { report, files: [] };
+          group.files.push(row.file);
+          groups.set(key, group);
+        }
+        for (const { report, files: ids } of groups.values()) {
+          const result = await db
             .updateTable('ledger')
             .set({ state: report.state, reason: report.reason ?? null, updated_at: now })
             .where('submission_id', '=', id)
-            .where('file', '=', row.file)
+            .where('file', 'in', ids)
             .where('state', '=', 'delivered')
-            .execute();
-          row.state = report.state;
-          changed++;
+            .executeTakeFirst();
+          changed += Number(result.numUpdatedRows);
         }
       }
       return { changed, unknown };
-    });
+    };
+    const oneWrite =
+      files.length <= CHUNK && new Set(files.map((f) => `${f.state}\0${f.reason ?? ''}`)).size <= 1;
+    return oneWrite ? apply(this.db) : inTransaction(this.db, apply);
   }
 
   async recordOutputs(
@@ -715,33 +729,45 @@ export class KyselySubmissionRepository implements SubmissionRepository {
     files: readonly { name: string; located: boolean }[],
   ): Promise<void> {
     if (files.length === 0) return;
-    const submission = await this.get(id);
-    await inTransaction(this.db, async (trx) => {
-      for (const part of chunks(files, CHUNK)) {
-        const rows = await trx
+    const owner = await this.db
+      .selectFrom('submissions')
+      .select('experiment')
+      .where('id', '=', String(id))
+      .executeTakeFirst();
+    if (!owner) throw new NotFoundError('submission', String(id));
+    // A name given twice: its last `located` counts, as when each was written in turn.
+    const located = new Map(files.map((f) => [f.name, f.located]));
+    const record = async (db: Db) => {
+      for (const part of chunks([...located], CHUNK)) {
+        const rows = await db
           .selectFrom('files')
           .select(['id', 'name'])
-          .where('experiment', '=', submission.experiment)
+          .where('experiment', '=', owner.experiment)
           .where(
             'name',
             'in',
-            part.map((f) => f.name),
+            part.map(([name]) => name),
           )
           .execute();
         const ids = new Map(rows.map((r) => [r.name, r.id]));
-        for (const f of part) {
-          const file = ids.get(f.name);
-          if (file === undefined) throw new NotFoundError('file', f.name);
-          await trx
-            .insertInto('outputs')
-            .values({ submission_id: id, file, job_index: index, located: f.located ? 1 : 0 })
-            .onConflict((oc) =>
-              oc.columns(['submission_id', 'file']).doUpdateSet({ located: f.located ? 1 : 0 }),
-            )
-            .execute();
-        }
+        const values = part.map(([name, here]) => {
+          const file = ids.get(name);
+          if (file === undefined) throw new NotFoundError('file', name);
+          return { submission_id: id, file, job_index: index, located: here ? 1 : 0 };
+        });
+        await db
+          .insertInto('outputs')
+          .values(values)
+          .onConflict((oc) =>
+            oc
+              .columns(['submission_id', 'file'])
+              .doUpdateSet({ located: (eb) => eb.ref('excluded.located') }),
+          )
+          .execute();
       }
-    });
+    };
+    // One chunk is one INSERT, all-or-nothing by itself; more need a transaction around them.
+    await (located.size <= CHUNK ? record(this.db) : inTransaction(this.db, record));
   }
 
   async outputs(id: string): Promise<OutputRecord[]> {
