@@ -43,6 +43,8 @@ export interface BenchResult {
   scaling?: ScalePoint[];
   /** What limits a goal not met, or how the figure was taken. */
   notes: string[];
+  /** When it was measured (set by bench/run.ts). */
+  measured_at?: string;
 }
 
 export interface BenchContext {

@@ -68,8 +68,11 @@ describe('benchmark report', () => {
     assert.match(text, /\| 1\.65 \| ratio ≤ 2 and < 1 s \| \*\*no\*\* \|/);
     assert.match(text, /\| B7 \| skipped: no Chromium/);
     assert.match(text, /\| B4 \| \*\*failed\*\*: sbatch: error/);
-    assert.match(text, /\| B2 \| SQLite \(file, WAL\) \| 1,000,000 \| 4,000 \| 2,000 \| 4 \|/);
-    assert.match(text, /B2 \(SQLite \(file, WAL\)\): ours 1, baseline 1/);
+    assert.match(
+      text,
+      /\| B2 \| poll cycle \\\| 10\^5 jobs \| SQLite \(file, WAL\) \| 1,000,000 \| 4,000 \| 2,000 \| 4 \|/,
+    );
+    assert.match(text, /B2 poll cycle \| 10\^5 jobs \(SQLite \(file, WAL\)\): ours 1, baseline 1/);
     assert.match(text, /- note: the engine is an in-process stand-in/);
   });
 });

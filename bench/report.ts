@@ -55,13 +55,13 @@ export function markdown(run: BenchRun): string {
   if (scaling.length > 0) {
     lines.push('', '## Scaling', '');
     lines.push(
-      '| id | store | n | ours (ms) | baseline (ms) | ours per 1000 (ms) |',
-      '|---|---|---|---|---|---|',
+      '| id | benchmark | store | n | ours (ms) | baseline (ms) | ours per 1000 (ms) |',
+      '|---|---|---|---|---|---|---|',
     );
     for (const r of scaling) {
       for (const p of r.scaling ?? []) {
         lines.push(
-          `| ${r.id} | ${cell(r.store)} | ${p.n.toLocaleString('en-US')} | ${figure(p.ours_ms)} | ${figure(p.baseline_ms)} | ${figure((p.ours_ms / p.n) * 1000)} |`,
+          `| ${r.id} | ${cell(r.title)} | ${cell(r.store)} | ${p.n.toLocaleString('en-US')} | ${figure(p.ours_ms)} | ${figure(p.baseline_ms)} | ${figure((p.ours_ms / p.n) * 1000)} |`,
         );
       }
     }
@@ -72,7 +72,7 @@ export function markdown(run: BenchRun): string {
     );
     for (const r of scaling) {
       lines.push(
-        `- ${r.id} (${r.store}): ours ${figure(growthExponent(r.scaling ?? []))}, baseline ${figure(growthExponent(r.scaling ?? [], 'baseline_ms'))}`,
+        `- ${r.id} ${r.title} (${r.store}): ours ${figure(growthExponent(r.scaling ?? []))}, baseline ${figure(growthExponent(r.scaling ?? [], 'baseline_ms'))}`,
       );
     }
   }
@@ -80,6 +80,7 @@ export function markdown(run: BenchRun): string {
   lines.push('', '## Details', '');
   for (const r of run.results) {
     lines.push(`### ${r.id} ${r.title} — ${r.store}`, '');
+    if (r.measured_at !== undefined) lines.push(`- measured at ${r.measured_at}`);
     for (const d of r.details) lines.push(`- ${d.label}: ${figure(d.value)} ${d.unit}`);
     for (const n of r.notes) lines.push(`- note: ${n}`);
     lines.push('');

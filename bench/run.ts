@@ -7,7 +7,7 @@
 //                      POMS_TEST_PG_URL; neither: SQLite only)
 // Exits 1 when a benchmark threw (its figures are missing); a goal not met is a figure, not a
 // failure.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { machine, type BenchContext, type Benchmark } from './harness.ts';
@@ -63,7 +63,9 @@ for (const b of benchmarks) {
   const t0 = performance.now();
   try {
     const results = await b.run(context);
+    const measuredAt = new Date().toISOString();
     for (const r of results) {
+      r.measured_at = measuredAt;
       console.log(
         `  => ${r.store}: ours ${figure(r.ours.value)} ${r.ours.unit}, baseline ${figure(r.baseline.value)} ${r.baseline.unit}, ratio ${figure(r.ratio)} (goal ${r.goal}: ${r.met ? 'met' : 'NOT met'})`,
       );
@@ -78,6 +80,18 @@ for (const b of benchmarks) {
 }
 
 run.duration_s = (performance.now() - started) / 1000;
+// A run of some benchmarks (BENCH_ONLY) replaces their figures in the last full results and keeps
+// the others, each with the time it was measured.
+if (only.length > 0 && existsSync(join(here, 'results.json'))) {
+  const earlier = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8')) as BenchRun;
+  const rerun = new Set(benchmarks.map((b) => b.id));
+  run.results = [...earlier.results.filter((r) => !rerun.has(r.id)), ...run.results].sort((a, b) =>
+    a.id.localeCompare(b.id, 'en', { numeric: true }),
+  );
+  run.skipped = [...earlier.skipped.filter((s) => !rerun.has(s.id)), ...run.skipped];
+  run.errors = [...earlier.errors.filter((e) => !rerun.has(e.id)), ...run.errors];
+  run.duration_s += earlier.duration_s;
+}
 const table = markdown(run);
 writeFileSync(join(here, 'results.json'), JSON.stringify(run, null, 2) + '\n');
 writeFileSync(join(here, 'results.md'), table);

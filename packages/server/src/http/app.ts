@@ -1,6 +1,11 @@
 // The HTTP application: one Fastify plugin per area under /api/v1, and one error body everywhere:
 // {"error": {"code", "message"}}; 4xx for what the caller did wrong, 5xx only for our faults.
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
 import { requestIdOf } from './request-id.ts';
 import type { Store } from '../ports/store.ts';
 import type { AccessService } from '../services/access.ts';
@@ -94,7 +99,7 @@ export function buildApp(
       ? { logger: typeof logger === 'boolean' ? logger : { level: 'info', stream: logger } }
       : { loggerInstance: options.loggerInstance }),
     genReqId: requestIdOf,
-    requestIdLogLabel: 'request_id',
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
     bodyLimit: BODY_LIMIT,
   });
   const routes = new RouteRegistry();
