@@ -8,6 +8,7 @@ import type { HoldRecord } from '../../ports/control.ts';
 import type { Store } from '../../ports/store.ts';
 import { jobEnv, type JobRuntime } from './executor.ts';
 import type { LaunchRequest, LaunchService } from './launches.ts';
+import { redactEnvironment } from '../logs/redact.ts';
 
 /** Jobs listed in full; a larger launch is summarised past this. */
 export const DRY_RUN_JOB_LIMIT = 100;
@@ -99,23 +100,29 @@ export async function dryRun(
       files: mine,
       runtime_argv: [...runtime.argv],
       runs,
-      env: jobEnv(
-        runtime,
-        {
-          id: UNKNOWN_ID,
-          campaign: campaign.name,
-          campaign_id: campaign.id,
-          stage: plan.stage.name,
-          stage_type: plan.stage.type,
-          parent_id: request.parentId ?? null,
-          test: plan.test,
-          launcher: request.launcher,
-          experiment: request.experiment,
-          job_count: jobsTotal,
-        },
-        plan.config,
-        index,
-        UNKNOWN_TOKEN,
+      // What a job would get, but not the secrets the launch setup hands it; the job token is
+      // only made at launch.
+      env: withIssuedToken(
+        redactEnvironment(
+          jobEnv(
+            runtime,
+            {
+              id: UNKNOWN_ID,
+              campaign: campaign.name,
+              campaign_id: campaign.id,
+              stage: plan.stage.name,
+              stage_type: plan.stage.type,
+              parent_id: request.parentId ?? null,
+              test: plan.test,
+              launcher: request.launcher,
+              experiment: request.experiment,
+              job_count: jobsTotal,
+            },
+            plan.config,
+            index,
+            UNKNOWN_TOKEN,
+          ),
+        ),
       ),
     });
   }
@@ -153,4 +160,8 @@ async function replicaPath(
     file.replicas.find((r) => r.location === location)?.path ??
     `(no replica of ${name} at ${location})`
   );
+}
+
+function withIssuedToken(env: Record<string, string>): Record<string, string> {
+  return { ...env, POMS_JOB_TOKEN: UNKNOWN_TOKEN };
 }

@@ -5,9 +5,7 @@
 // does not hold it, and the runtime's POMS_* variables are not listed).
 import type { HistoryEntry, JobRecord, SubmissionRecord } from '../../ports/submissions.ts';
 import { asConfig } from '../execution/config.ts';
-
-/** Names whose values are never shown. */
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY/i;
+import { isSecretName } from './redact.ts';
 
 export type LaunchOutcome =
   { kind: 'submitted'; at: string } | { kind: 'failed'; at: string; message: string };
@@ -21,10 +19,6 @@ export interface LaunchLogInput {
   outcome?: LaunchOutcome | undefined;
   /** When the text is written. */
   now: string;
-}
-
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
 }
 
 export function renderLaunchLog(input: LaunchLogInput): string {

@@ -18,6 +18,7 @@ import type {
 import type { AccessService, Caller } from '../access.ts';
 import type { DryRunResult, Execution, LaunchOutcome } from '../execution/index.ts';
 import type { LogStream } from '../logs/index.ts';
+import { redactEnvironments } from '../logs/redact.ts';
 import { recordChange } from './audit.ts';
 
 export interface LaunchInput {
@@ -257,7 +258,7 @@ export class SubmissionOperations {
 
   async config(caller: Caller, experiment: string, id: string): Promise<unknown> {
     await this.get(caller, experiment, id);
-    return this.store.submissions.config(id);
+    return redactEnvironments(await this.store.submissions.config(id));
   }
 
   private async controlTarget(caller: Caller, experiment: string, id: string) {
