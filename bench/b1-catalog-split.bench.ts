@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { parseSplitSpec, type DeclaredFile, type SplitSpec } from '@poms/core';
+import { parseSplitSpec, type SplitSpec } from '@poms/core';
 import { openSqliteStore } from '../packages/server/src/adapters/storage/sqlite.ts';
 import { openPostgresStore } from '../packages/server/src/adapters/storage/postgres.ts';
 import { systemClock } from '../packages/server/src/adapters/system/system-clock.ts';
@@ -25,6 +25,7 @@ import {
   type Benchmark,
   type ScalePoint,
 } from './harness.ts';
+import { benchFile } from './fixtures.ts';
 
 const EXPERIMENT = 'bench';
 const PER_CALL = 10_000;
@@ -32,27 +33,7 @@ const SLICE = 1000;
 const GOAL = 0.5;
 const DATASET = 'bench_all';
 
-const name = (i: number) => `f${String(i).padStart(8, '0')}.root`;
-
-/** File i: SAM metadata, two experiment-defined fields, a replica, and (odd files) a parent. */
-function file(i: number): DeclaredFile {
-  return {
-    name: name(i),
-    size: 1_000_000 + i,
-    checksum: `adler32:${(i * 2654435761) % 4294967296}`,
-    metadata: {
-      run_number: Math.floor(i / 100),
-      subrun_number: i % 100,
-      data_tier: i % 2 === 0 ? 'raw' : 'reco',
-      event_count: 500 + (i % 50),
-      end_time: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
-      'bench.quality': (i % 1000) / 1000,
-      'bench.stream': `s${i % 20}`,
-    },
-    ...(i % 2 === 1 ? { parents: [name(i - 1)] } : {}),
-    replicas: [{ location: 'disk', path: `/data/${name(i)}` }],
-  };
-}
+const file = (i: number) => benchFile(i);
 
 /** The baseline's row of file i: what our `files` row holds, as bound values. */
 function rawRow(i: number): unknown[] {

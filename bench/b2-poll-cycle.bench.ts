@@ -30,6 +30,7 @@ import {
   type Benchmark,
   type ScalePoint,
 } from './harness.ts';
+import { createJobsSubmission } from './fixtures.ts';
 
 const EXPERIMENT = 'bench';
 const JOBS_PER_SUBMISSION = 1000;
@@ -109,26 +110,11 @@ async function fill(store: Store, jobs: number, context: BenchContext): Promise<
   const started = performance.now();
   for (let s = 0; s < count; s++) {
     const n = Math.min(perSubmission, jobs - s * perSubmission);
-    const { submission } = await store.submissions.create({
+    const submission = await createJobsSubmission(store, {
       experiment: EXPERIMENT,
       campaignId: campaign.id,
-      campaign: 'camp',
-      campaignRevision: 1,
-      stage: 'reco',
-      stageType: 'regular',
       engine: 'local',
-      origin: 'manual',
-      test: false,
-      launcher: 'bench',
-      ledger: { none: true },
-      filesPerJob: 1,
-      jobsWithoutFiles: n,
-      config: {
-        stage: { name: 'reco', type: 'regular', completion: { type: 'located', pct: 95 } },
-        downstream: [],
-      },
-      tokenHash: (id) => `hash-${id}`,
-      reason: 'bench',
+      jobs: n,
     });
     const engineIds = Array.from({ length: n }, (_, i) => `${submission.id}.${i}`);
     await store.submissions.recordBatch(submission.id, `local:${submission.id}`, engineIds);

@@ -12,32 +12,13 @@ import type { DeclaredFile, Query } from '@poms/core';
 import { openSqliteStore } from '../packages/server/src/adapters/storage/sqlite.ts';
 import { systemClock } from '../packages/server/src/adapters/system/system-clock.ts';
 import { ulidIdSource } from '../packages/server/src/adapters/system/ulid-ids.ts';
+import { benchFile } from './fixtures.ts';
 
 const FILES = Number(process.env.BENCH_FILES ?? 100_000);
 const PER_CALL = Number(process.env.BENCH_PER_CALL ?? 10_000);
 const EXPERIMENT = 'bench';
 
-const name = (i: number) => `f${String(i).padStart(7, '0')}.root`;
-
-/** File i: SAM metadata, two experiment-defined fields, and (odd files) the even one before. */
-function file(i: number): DeclaredFile {
-  return {
-    name: name(i),
-    size: 1_000_000 + i,
-    checksum: `adler32:${(i * 2654435761) % 4294967296}`,
-    metadata: {
-      run_number: Math.floor(i / 100),
-      subrun_number: i % 100,
-      data_tier: i % 2 === 0 ? 'raw' : 'reco',
-      event_count: 500 + (i % 50),
-      end_time: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
-      'bench.quality': (i % 1000) / 1000,
-      'bench.stream': `s${i % 20}`,
-    },
-    ...(i % 2 === 1 ? { parents: [name(i - 1)] } : {}),
-    replicas: [{ location: 'disk', path: `/data/${name(i)}` }],
-  };
-}
+const file = (i: number): DeclaredFile => benchFile(i, 7);
 
 function ms(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;

@@ -18,6 +18,7 @@ import { openSqliteStore } from '../packages/server/src/adapters/storage/sqlite.
 import { systemClock } from '../packages/server/src/adapters/system/system-clock.ts';
 import { ulidIdSource } from '../packages/server/src/adapters/system/ulid-ids.ts';
 import { scaled, since, type BenchContext, type Benchmark } from './harness.ts';
+import { createJobsSubmission } from './fixtures.ts';
 
 const EXPERIMENT = 'bench';
 const JOBS_PER_SUBMISSION = 1000;
@@ -93,26 +94,11 @@ export async function fill(dataDir: string, jobs: number): Promise<void> {
     });
     for (let s = 0; s * JOBS_PER_SUBMISSION < jobs; s++) {
       const n = Math.min(JOBS_PER_SUBMISSION, jobs - s * JOBS_PER_SUBMISSION);
-      const { submission } = await store.submissions.create({
+      const submission = await createJobsSubmission(store, {
         experiment: EXPERIMENT,
         campaignId: campaign.id,
-        campaign: 'camp',
-        campaignRevision: 1,
-        stage: 'reco',
-        stageType: 'regular',
         engine: 'htcondor',
-        origin: 'manual',
-        test: false,
-        launcher: 'bench',
-        ledger: { none: true },
-        filesPerJob: 1,
-        jobsWithoutFiles: n,
-        config: {
-          stage: { name: 'reco', type: 'regular', completion: { type: 'located', pct: 95 } },
-          downstream: [],
-        },
-        tokenHash: (id) => `hash-${id}`,
-        reason: 'bench',
+        jobs: n,
       });
       const cluster = FIRST_CLUSTER + s;
       await store.submissions.recordBatch(

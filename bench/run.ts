@@ -21,7 +21,7 @@ const only = (process.env.BENCH_ONLY ?? '')
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 if (!(scale > 0))
   throw new Error(`BENCH_SCALE must be a positive number, not ${process.env.BENCH_SCALE}`);
-const pgUrl = process.env.POMS_BENCH_PG_URL ?? process.env.POMS_TEST_PG_URL;
+const pgUrl = process.env.POMS_BENCH_PG_URL || process.env.POMS_TEST_PG_URL || undefined;
 
 const files = readdirSync(here)
   .filter((name) => /^[a-z]\d+-.+\.bench\.ts$/.test(name))
