@@ -25,7 +25,7 @@ import {
   type Benchmark,
   type ScalePoint,
 } from './harness.ts';
-import { benchFile } from './fixtures.ts';
+import { benchFile, benchFileRow } from './fixtures.ts';
 
 const EXPERIMENT = 'bench';
 const PER_CALL = 10_000;
@@ -37,20 +37,7 @@ const file = (i: number) => benchFile(i);
 
 /** The baseline's row of file i: what our `files` row holds, as bound values. */
 function rawRow(i: number): unknown[] {
-  const f = file(i);
-  const m = f.metadata ?? {};
-  return [
-    EXPERIMENT,
-    f.name,
-    f.size,
-    f.checksum,
-    m.run_number,
-    m.subrun_number,
-    m.data_tier,
-    m.event_count,
-    Date.parse(String(m.end_time)) / 1000,
-    JSON.stringify(m),
-  ];
+  return benchFileRow(EXPERIMENT, file(i));
 }
 
 const RAW_COLUMNS =

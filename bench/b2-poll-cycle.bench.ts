@@ -266,26 +266,40 @@ interface Point {
   polled: number;
 }
 
+/** Fills the store, times one cycle and the baseline on it. */
+async function measure(
+  store: Store,
+  jobs: number,
+  dir: string,
+  label: string,
+  context: BenchContext,
+  baselineOf: (setup: Setup) => number | Promise<number>,
+): Promise<Point> {
+  const started = performance.now();
+  const setup = await fill(store, jobs, context);
+  const setupS = since(started) / 1000;
+  const ours = await ourCycle(setup, dir);
+  const baseline = await baselineOf(setup);
+  context.log(
+    `  B2 ${label} J=${jobs}: cycle ${ours.toFixed(0)} ms, baseline ${baseline.toFixed(0)} ms`,
+  );
+  return {
+    jobs,
+    ours_ms: ours,
+    baseline_ms: baseline,
+    setup_s: setupS,
+    polled: setup.engine.polled,
+  };
+}
+
 async function sqlitePoint(jobs: number, context: BenchContext): Promise<Point> {
   const dir = mkdtempSync(join(tmpdir(), 'poms-b2-'));
   const file = join(dir, 'store.db');
   const store = await openSqliteStore({ file, clock: systemClock, ids: ulidIdSource() });
   try {
-    const started = performance.now();
-    const setup = await fill(store, jobs, context);
-    const setupS = since(started) / 1000;
-    const ours = await ourCycle(setup, dir);
-    const baseline = sqliteBaseline(file, setup);
-    context.log(
-      `  B2 SQLite J=${jobs}: cycle ${ours.toFixed(0)} ms, baseline ${baseline.toFixed(0)} ms`,
+    return await measure(store, jobs, dir, 'SQLite', context, (setup) =>
+      sqliteBaseline(file, setup),
     );
-    return {
-      jobs,
-      ours_ms: ours,
-      baseline_ms: baseline,
-      setup_s: setupS,
-      polled: setup.engine.polled,
-    };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -302,21 +316,9 @@ async function postgresPoint(url: string, jobs: number, context: BenchContext): 
   });
   const dir = mkdtempSync(join(tmpdir(), 'poms-b2-'));
   try {
-    const started = performance.now();
-    const setup = await fill(store, jobs, context);
-    const setupS = since(started) / 1000;
-    const ours = await ourCycle(setup, dir);
-    const baseline = await postgresBaseline(url, schema, setup);
-    context.log(
-      `  B2 PostgreSQL J=${jobs}: cycle ${ours.toFixed(0)} ms, baseline ${baseline.toFixed(0)} ms`,
+    return await measure(store, jobs, dir, 'PostgreSQL', context, (setup) =>
+      postgresBaseline(url, schema, setup),
     );
-    return {
-      jobs,
-      ours_ms: ours,
-      baseline_ms: baseline,
-      setup_s: setupS,
-      polled: setup.engine.polled,
-    };
   } finally {
     await store.close();
     const admin = new pg.Client({ connectionString: url });

@@ -12,7 +12,7 @@ import type { DeclaredFile, Query } from '@poms/core';
 import { openSqliteStore } from '../packages/server/src/adapters/storage/sqlite.ts';
 import { systemClock } from '../packages/server/src/adapters/system/system-clock.ts';
 import { ulidIdSource } from '../packages/server/src/adapters/system/ulid-ids.ts';
-import { benchFile } from './fixtures.ts';
+import { benchFile, benchFileRow } from './fixtures.ts';
 
 const FILES = Number(process.env.BENCH_FILES ?? 100_000);
 const PER_CALL = Number(process.env.BENCH_PER_CALL ?? 10_000);
@@ -45,20 +45,7 @@ try {
   const baselineStart = process.hrtime.bigint();
   raw.transaction(() => {
     for (let i = 0; i < FILES; i++) {
-      const f = file(i);
-      const m = f.metadata ?? {};
-      insert.run(
-        EXPERIMENT,
-        f.name,
-        f.size,
-        f.checksum,
-        m.run_number,
-        m.subrun_number,
-        m.data_tier,
-        m.event_count,
-        Date.parse(String(m.end_time)) / 1000,
-        JSON.stringify(m),
-      );
+      insert.run(...benchFileRow(EXPERIMENT, file(i)));
     }
   })();
   const baselineRate = FILES / (ms(baselineStart) / 1000);

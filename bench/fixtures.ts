@@ -30,6 +30,23 @@ export function benchFile(i: number, digits = 8): DeclaredFile {
   };
 }
 
+/** The baselines' row of a bench file: what our `files` row holds, as bound values in order. */
+export function benchFileRow(experiment: string, f: DeclaredFile): unknown[] {
+  const m = f.metadata ?? {};
+  return [
+    experiment,
+    f.name,
+    f.size,
+    f.checksum,
+    m.run_number,
+    m.subrun_number,
+    m.data_tier,
+    m.event_count,
+    Date.parse(String(m.end_time)) / 1000,
+    JSON.stringify(m),
+  ];
+}
+
 /** A New submission of `jobs` jobs reading no files, in stage `reco` of campaign `camp`. */
 export async function createJobsSubmission(
   store: Store,
