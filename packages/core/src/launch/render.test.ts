@@ -367,4 +367,19 @@ describe('renderLaunch: values are data', () => {
       }),
     );
   });
+
+  it('gives a key ending in a blank as an option and its value, the value never split', () => {
+    fc.assert(
+      fc.property(nasty, (value) => {
+        const r = renderLaunch({
+          campaign: c,
+          stage: 's',
+          kind: { test: false, overrides: [['-c ', value.replaceAll('%', '%%')]] },
+          values: { ...values, dataset: 'd' },
+        });
+        assert.ok(r.ok);
+        assert.deepEqual(r.launch.command.slice(-2), ['-c', value]);
+      }),
+    );
+  });
 });

@@ -247,8 +247,14 @@ export function renderLaunch(input: LaunchInput): RenderLaunchResult {
     r.text(p.key, ['params', i, 'key'], p.source),
     r.text(p.value, ['params', i, 'value'], p.source),
   ]);
-  // One argument per parameter, key and value joined, exactly as POMS appended them.
-  for (const [key, value] of params) command.push(key + value);
+  // One argument per parameter, key and value joined, as POMS appended them — except that a key
+  // ending in blanks (`"-c "`) is an option and its value: two arguments, as POMS's shell split
+  // them. The value is never split, whatever it holds.
+  for (const [key, value] of params) {
+    const option = key.trimEnd();
+    if (option !== key && option !== '') command.push(option, value);
+    else command.push(key + value);
+  }
 
   const setupLines = lines(setup.setup).map(({ line, offset }) =>
     r.text(line, ['setup'], undefined, offset),
