@@ -4,102 +4,38 @@
 // detaches them); their reports wait for the server (the job runtime retries) and the new server
 // finds them again.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openStore, type Store, type SubmissionRecord } from '@poms/server';
-
-const POMS = resolve(import.meta.dirname, '../../packages/cli/bin/poms.js');
-const STAGES = ['generate', 'simulate', 'reconstruct', 'analyse'];
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
-}
-
-const serverLog: string[] = [];
-
-/** `poms start`: a first start seeds the demo and launches it; a second one finds it running. */
-function start(dataDir: string, port: number): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [POMS, 'start', '--data', dataDir, '--port', String(port)],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (text: string) => serverLog.push(text));
-  return child;
-}
-
-/** What the job folders say, for a failure's message. */
-function jobFolders(dataDir: string): string {
-  const root = join(dataDir, 'jobs');
-  const lines: string[] = [];
-  try {
-    for (const sub of readdirSync(root)) {
-      for (const index of readdirSync(join(root, sub))) {
-        const dir = join(root, sub, index);
-        const read = (name: string) => {
-          try {
-            return readFileSync(join(dir, name), 'utf8').slice(0, 300);
-          } catch {
-            return '-';
-          }
-        };
-        lines.push(
-          `${sub}/${index}: state ${read('poms-state.json')} exit ${read('poms-exit.json')} stderr ${read('stderr').slice(-300)}`,
-        );
-      }
-    }
-  } catch (error) {
-    lines.push(String(error));
-  }
-  return lines.join('\n');
-}
-
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function demoSubmissions(store: Store): Promise<SubmissionRecord[]> {
-  const page = await store.submissions.list({ experiment: 'demo', limit: 1000 });
-  return page.items.filter((s) => s.campaign === 'toy_z_chain').reverse();
-}
+import { openStore } from '@poms/server';
+import {
+  STAGES,
+  demoFinished,
+  demoProgress,
+  demoSubmissions,
+  freePort,
+  jobFolders,
+  killProcessesUsing,
+  startPoms,
+  until,
+  type PomsProcess,
+} from './demo-process.ts';
 
 describe('kill -9 and restart in the middle of the demo', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'poms-restart-'));
-  const children: ChildProcess[] = [];
+  const servers: PomsProcess[] = [];
+  const serverLog: string[] = [];
   after(() => {
-    for (const child of children) child.kill('SIGKILL');
+    for (const server of servers) server.child.kill('SIGKILL');
+    killProcessesUsing(dataDir);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('finishes the campaign with nothing lost or duplicated', async () => {
     const port = await freePort();
-    const first = start(dataDir, port);
-    children.push(first);
+    const first = startPoms(dataDir, port, serverLog);
+    servers.push(first);
     // Kill it while simulate's jobs run: after a hand-off, before the recovery.
     const probe = await until('the server to create its store', 60_000, async () => {
       const store = await openStore({ dataDir });
@@ -112,26 +48,21 @@ describe('kill -9 and restart in the middle of the demo', () => {
       return undefined;
     });
     await probe.close();
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
+    first.child.kill('SIGKILL');
+    await first.exited;
 
     // Down for a while: jobs keep running and their reports wait.
     await new Promise((r) => setTimeout(r, 1500));
-    const second = start(dataDir, port);
-    children.push(second);
+    servers.push(startPoms(dataDir, port, serverLog));
 
     const store = await openStore({ dataDir });
     let seen = '';
     try {
-      const subs = await until('the campaign to finish', 240_000, async () => {
-        const all = await demoSubmissions(store);
-        const open = await store.submissions.unfinished();
-        seen = `${all.map((s) => `${s.stage}:${s.status}`).join(' ')}; open: ${open.map((s) => s.id).join(' ')}`;
-        const done = STAGES.every((stage) =>
-          all.some((s) => s.stage === stage && s.status === 'Located'),
-        );
-        return done && open.length === 0 ? all : undefined;
+      await until('the campaign to finish', 240_000, async () => {
+        seen = await demoProgress(store);
+        return (await demoFinished(store)) ? true : undefined;
       });
+      const subs = await demoSubmissions(store);
       // Exactly the submissions of an uninterrupted run: one per stage, one recovery.
       assert.deepEqual(
         STAGES.map((stage) => subs.filter((s) => s.stage === stage).length),

@@ -20,6 +20,7 @@ import {
   type SubmissionEvent,
 } from '@poms/core';
 import type { Store } from '../../ports/store.ts';
+import { crashPoint } from '../crash-points.ts';
 import type {
   ActiveJob,
   JobKey,
@@ -280,6 +281,9 @@ export class Executor {
       }
     }
     const changed = await this.store.submissions.updateJobs(updates);
+    // The job states are written (one transaction: no window inside it), the statuses they
+    // imply are not yet derived, nor the finished submissions handed on.
+    if (updates.length > 0) crashPoint('poll.applied');
     if (ended.length > 0) this.observe((o) => o.jobsEnded?.(ended));
     return changed;
   }
@@ -361,6 +365,8 @@ export class Executor {
           : { throttle: config.job_type.max_running }),
         ...submitContext(submission, config),
       });
+      // The duplicate-submission window: the engine runs the jobs, the store does not know yet.
+      crashPoint('launch.engine-submitted');
       const batchId = `${submission.engine}:${submission.id}`;
       await this.store.submissions.recordBatch(submission.id, batchId, result.engine_ids);
       this.launchRetryAt.delete(submission.id);

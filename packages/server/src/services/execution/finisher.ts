@@ -6,6 +6,7 @@
 import type { Query } from '@poms/core';
 import type { Store } from '../../ports/store.ts';
 import type { SubmissionRecord } from '../../ports/submissions.ts';
+import { crashPoint } from '../crash-points.ts';
 import { asConfig, effectiveOf, type SubmissionConfig } from './config.ts';
 import type { LaunchService } from './launches.ts';
 import { outputsQuery, union } from './queries.ts';
@@ -78,7 +79,11 @@ export class Finisher {
       this.options.log(
         `${submission.id}: recovery step ${step + 1} (${recovery.type}) of ${files.length} file(s): ${outcome.kind}`,
       );
-      if (outcome.kind !== 'nothing') return true;
+      if (outcome.kind !== 'nothing') {
+        // The recovery is recorded; that it was decided (progressed) is not yet.
+        crashPoint('recovery.decided');
+        return true;
+      }
     }
     return false;
   }

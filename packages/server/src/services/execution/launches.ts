@@ -23,6 +23,7 @@ import type { HeldLaunchRecord, HoldRecord } from '../../ports/control.ts';
 import { ConflictError } from '../../ports/errors.ts';
 import type { CampaignRecord, StoreScope, StoreTransaction } from '../../ports/store.ts';
 import type { SubmissionOrigin, SubmissionRecord } from '../../ports/submissions.ts';
+import { crashPoint } from '../crash-points.ts';
 import { sliceSource } from '../split-preview.ts';
 import { downstreamOf, effectiveOf, type SubmissionConfig } from './config.ts';
 import { LaunchError } from './errors.ts';
@@ -253,6 +254,8 @@ export class LaunchService {
       if (!created.created) throw new AlreadyLaunched(created.submission);
       return created.submission;
     });
+    // Recorded with its ledger, not yet given to an engine (the executor finds it New).
+    crashPoint('launch.recorded');
     this.options.onRecorded?.(submission);
     return { kind: 'launched', submission, created: true };
   }
