@@ -10,3 +10,4 @@ export * from './edit/operations.ts';
 export * from './json-schema.ts';
 export * from './ini/index.ts';
 export * from './diff/index.ts';
+export * from './nesting.ts';

@@ -12,8 +12,9 @@ import {
 import { sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { duplicateKeyErrors } from './duplicate-keys.ts';
 import { LineIndex } from './line-index.ts';
+import { findTooDeep, MAX_CAMPAIGN_NESTING } from './nesting.ts';
 import { collectSources, type CampaignSources } from './sources.ts';
-import { locate, nodeRange, pairRange, spanInScalar, type Range } from './yaml-nodes.ts';
+import { locate, nodeRange, pairRange, PairIndex, spanInScalar, type Range } from './yaml-nodes.ts';
 import { schemaIssues } from './schema-issues.ts';
 
 export interface ParsedCampaign {
@@ -35,9 +36,10 @@ export const MAX_CAMPAIGN_CHARS = 4 * 1024 * 1024;
 
 export function parseCampaign(text: string): ParsedCampaign {
   const lines = new LineIndex(text);
-  // Refused before parsing, so a huge paste costs nothing.
+  // Refused before parsing, so a huge paste costs nothing, and over-deep nesting no stack.
   const tooLarge = text.length > MAX_CAMPAIGN_CHARS;
-  const doc = parseDocument(tooLarge ? '' : text, {
+  const tooDeep = tooLarge ? undefined : findTooDeep(text);
+  const doc = parseDocument(tooLarge || tooDeep ? '' : text, {
     version: '1.2',
     // Checked below in linear time; yaml's check is quadratic in the keys of a mapping.
     uniqueKeys: false,
@@ -60,6 +62,15 @@ export function parseCampaign(text: string): ParsedCampaign {
       'error',
       `campaign files are limited to ${MAX_CAMPAIGN_CHARS} characters; this one has ${text.length}`,
       [0, 0],
+    );
+    return result(text, doc, undefined, diagnostics, emptySources());
+  }
+  if (tooDeep) {
+    at(
+      'file.too-deep',
+      'error',
+      `lists and mappings are nested more than ${MAX_CAMPAIGN_NESTING} levels deep here; a campaign needs a handful`,
+      [tooDeep.offset, tooDeep.offset + 1],
     );
     return result(text, doc, undefined, diagnostics, emptySources());
   }
@@ -102,15 +113,16 @@ export function parseCampaign(text: string): ParsedCampaign {
     return result(text, doc, undefined, diagnostics, sources);
   }
   const parsed = CampaignSpec.safeParse(raw);
+  const pairs = new PairIndex();
   if (!parsed.success) {
     for (const found of schemaIssues(parsed.error, raw)) {
-      const range = rangeFor(text, doc, found);
+      const range = rangeFor(text, doc, found, pairs);
       at(found.code, found.severity, found.message, range, found.path);
     }
     return result(text, doc, undefined, diagnostics, sources);
   }
   for (const found of checkCampaign(parsed.data)) {
-    at(found.code, found.severity, found.message, rangeFor(text, doc, found), found.path);
+    at(found.code, found.severity, found.message, rangeFor(text, doc, found, pairs), found.path);
   }
   return result(text, doc, parsed.data, diagnostics, sources);
 }
@@ -155,8 +167,13 @@ function emptySources(): CampaignSources {
 }
 
 /** The most precise source range for an issue: the span in a string, the key, the value. */
-export function rangeFor(text: string, doc: Document, found: CampaignIssue): Range {
-  const { node, pair, depth } = locate(doc, found.path);
+export function rangeFor(
+  text: string,
+  doc: Document,
+  found: CampaignIssue,
+  index?: PairIndex,
+): Range {
+  const { node, pair, depth } = locate(doc, found.path, index);
   const reachedAll = depth === found.path.length;
   if (reachedAll && found.at_key && pair) {
     return nodeRange(pair.key as Node | null) ?? pairRange(pair) ?? [0, 0];
@@ -187,8 +204,11 @@ export function diagnosticAt(
   range: Range,
   path?: DocPath,
 ): Diagnostic {
-  const [offset, rawEnd] = range;
-  const end = Math.max(offset, rawEnd);
+  // The YAML parser points one past the end of the text at a missing closing quote: editors
+  // throw on ranges outside the text, so every range is kept inside it.
+  const inside = (at: number) => Math.max(0, Math.min(at, lines.text.length));
+  const offset = inside(range[0]);
+  const end = Math.max(offset, inside(range[1]));
   const start = lines.position(offset);
   const stop = lines.position(end);
   return {

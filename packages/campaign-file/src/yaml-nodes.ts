@@ -27,14 +27,40 @@ export function findPair(map: unknown, key: string): Pair | undefined {
   return map.items.find((item) => keyText(item) === key);
 }
 
-/** Walks `path` from the document root as far as it goes. */
-export function locate(doc: Document, path: DocPath): Located {
+/**
+ * Pairs of unchanging mappings by key, for locating many paths in one document: a campaign of
+ * 10^4 stages has 2·10^4 diagnostics, and a linear search for each was quadratic (21 s).
+ */
+export class PairIndex {
+  private readonly byMap = new WeakMap<object, Map<string, Pair>>();
+
+  find(map: unknown, key: string): Pair | undefined {
+    if (!isMap(map)) return undefined;
+    let pairs = this.byMap.get(map);
+    if (!pairs) {
+      pairs = new Map();
+      for (const item of map.items) {
+        const text = keyText(item);
+        // The first of duplicate keys, as findPair finds it.
+        if (text !== undefined && !pairs.has(text)) pairs.set(text, item);
+      }
+      this.byMap.set(map, pairs);
+    }
+    return pairs.get(key);
+  }
+}
+
+/**
+ * Walks `path` from the document root as far as it goes. Pass a PairIndex only while the
+ * document does not change.
+ */
+export function locate(doc: Document, path: DocPath, index?: PairIndex): Located {
   let node: unknown = doc.contents;
   let pair: Pair | undefined;
   let depth = 0;
   for (const step of path) {
     if (typeof step === 'string' && isMap(node)) {
-      const found = findPair(node, step);
+      const found = index ? index.find(node, step) : findPair(node, step);
       if (!found) break;
       pair = found;
       node = found.value;

@@ -4,13 +4,21 @@ import { basename } from 'node:path';
 import { importIni, parseCampaign, type Diagnostic } from '@poms/campaign-file';
 import type { CampaignSpec, EffectiveCampaign } from '@poms/core';
 import { UsageError } from './output.ts';
+import { decodeUtf8, NotUtf8Error } from './utf8-text.ts';
 
 export function readText(file: string): string {
+  let bytes: Buffer;
   try {
-    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+    bytes = file === '-' ? readFileSync(0) : readFileSync(file);
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
     throw new UsageError(`cannot read ${file}: ${reason === 'ENOENT' ? 'no such file' : reason}`);
+  }
+  try {
+    return decodeUtf8(bytes, file === '-' ? '(standard input)' : file);
+  } catch (error) {
+    if (error instanceof NotUtf8Error) throw new UsageError(error.message);
+    throw error;
   }
 }
 
