@@ -39,7 +39,7 @@ import { scheduleRoutes } from './api/schedules.ts';
 import { submissionRoutes } from './api/submissions.ts';
 import { userRoutes } from './api/users.ts';
 import { authRoutes, authenticateRequests, type AuthOptions } from './auth.ts';
-import { knownError } from './errors.ts';
+import { knownError, storeUnavailable } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { jobRoutes } from './jobs.ts';
 import { countFiles } from './metrics/file-counts.ts';
@@ -124,6 +124,11 @@ export function buildApp(
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = knownError(error);
     if (known) return reply.code(known.status).send(known.body);
+    const unavailable = storeUnavailable(error);
+    if (unavailable) {
+      request.log.warn({ err: { message: error.message, code: error.code } }, 'store unavailable');
+      return reply.code(503).header('retry-after', '2').send(unavailable);
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'unexpected error');
     return reply.code(status).send({

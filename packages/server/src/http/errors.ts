@@ -74,3 +74,32 @@ export function knownError(error: unknown): { status: number; body: ErrorBody } 
     },
   };
 }
+
+/** SQLSTATEs of a lost or refused database connection: class 08, and the server shutting down. */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+/** Socket errors on the way to the database. */
+const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+/** node-postgres says these without a code. */
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/;
+
+/**
+ * The store cannot be reached for now (its database restarts, crashed or refuses connections):
+ * no fault of the caller, nor a bug of ours, so a 503 that clients — the job runtime above all —
+ * retry, rather than a 500 that the runtime takes as final and fails the job for.
+ */
+export function storeUnavailable(error: unknown): ErrorBody | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  const lost =
+    UNAVAILABLE_SQLSTATE.test(code) ||
+    UNAVAILABLE_SOCKET.has(code) ||
+    UNAVAILABLE_MESSAGE.test(error.message);
+  if (!lost) return undefined;
+  return {
+    error: {
+      code: 'store.unavailable',
+      message: 'the database cannot be reached for now; retry in a few seconds',
+    },
+  };
+}

@@ -36,6 +36,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   });
   // Without a listener an idle client's error event would crash the process.
   pool.on('error', options.onIdleError ?? ((err) => console.warn(`postgres pool: ${err.message}`)));
+  // The pool listens only to its idle clients: a client lent out (between a transaction's
+  // queries, or between acquiring it and its first query) whose server goes away (a restart, a
+  // crash) would emit an error nobody hears, which crashes the process. The query on it fails
+  // with its own error, and on release the pool drops the client (no longer queryable); so the
+  // event needs hearing, not handling (an idle client's is reported above, by the pool).
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {

@@ -352,8 +352,9 @@ export class Executor {
         message: `engine '${submission.engine}' is not configured on this server`,
       });
     }
+    let result: Awaited<ReturnType<typeof engine.submit>>;
     try {
-      const result = await engine.submit({
+      result = await engine.submit({
         submission_id: submission.id,
         jobs: this.engineJobs(
           submission,
@@ -365,19 +366,21 @@ export class Executor {
           : { throttle: config.job_type.max_running }),
         ...submitContext(submission, config),
       });
-      // The duplicate-submission window: the engine runs the jobs, the store does not know yet.
-      crashPoint('launch.engine-submitted');
-      const batchId = `${submission.engine}:${submission.id}`;
-      await this.store.submissions.recordBatch(submission.id, batchId, result.engine_ids);
-      this.launchRetryAt.delete(submission.id);
-      const waited = (this.options.now().getTime() - Date.parse(submission.created_at)) / 1000;
-      this.observe((o) => o.submitted?.(submission, Math.max(0, waited)));
-      return this.apply(submission, { kind: 'launched', batchId });
     } catch (error) {
       this.launchRetryAt.set(submission.id, Date.now() + (this.options.retryLaunchMs ?? 30_000));
       this.observe((o) => o.launchFailed?.(submission, describe(error)));
       return this.apply(submission, { kind: 'launch-failed', message: describe(error) });
     }
+    // The duplicate-submission window: the engine runs the jobs, the store does not know yet.
+    crashPoint('launch.engine-submitted');
+    // A store that fails here (its database restarting) is no launch failure: the jobs run. The
+    // error goes up to the cycle, and the next cycle submits again (idempotent) and records.
+    const batchId = `${submission.engine}:${submission.id}`;
+    await this.store.submissions.recordBatch(submission.id, batchId, result.engine_ids);
+    this.launchRetryAt.delete(submission.id);
+    const waited = (this.options.now().getTime() - Date.parse(submission.created_at)) / 1000;
+    this.observe((o) => o.submitted?.(submission, Math.max(0, waited)));
+    return this.apply(submission, { kind: 'launched', batchId });
   }
 
   /**
