@@ -3,68 +3,19 @@
 // `poms start` launches it on a first start, waited for, and checked for what an uninterrupted
 // run ends with — whatever fault was injected in the middle.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import type { RunningServer } from '../../packages/server/src/main.ts';
 import type { Store } from '../../packages/server/src/ports/store.ts';
 import type { SubmissionRecord } from '../../packages/server/src/ports/submissions.ts';
+import { STAGES as DEMO_STAGES, demoSubmissions, until } from '../restart/demo-process.ts';
 
-export const DEMO_STAGES = ['generate', 'simulate', 'reconstruct', 'analyse'];
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => done(port));
-    });
-  });
-}
-
-/** Polls `probe` (its errors count as "not yet") until it gives a value or the deadline passes. */
-export async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/**
- * Kills the local engine's jobs still running in a data folder (after a failed test: they would
- * go on retrying their reports to a server that is gone). A job runs in its own process group,
- * named in its poms-state.json; one with poms-exit.json has ended.
- */
-export function killJobsLeft(dataDir: string): void {
-  const root = join(dataDir, 'jobs');
-  if (!existsSync(root)) return;
-  for (const submission of readdirSync(root)) {
-    for (const index of readdirSync(join(root, submission))) {
-      const dir = join(root, submission, index);
-      try {
-        if (existsSync(join(dir, 'poms-exit.json'))) continue;
-        const state = JSON.parse(readFileSync(join(dir, 'poms-state.json'), 'utf8')) as {
-          phase?: string;
-          pgid?: number;
-        };
-        if (state.phase === 'started' && state.pgid !== undefined)
-          process.kill(-state.pgid, 'SIGKILL');
-      } catch {
-        // Not started, or already gone.
-      }
-    }
-  }
-}
+// What the fault tests use of the process-based demo helpers, from one place.
+export {
+  STAGES as DEMO_STAGES,
+  demoSubmissions,
+  freePort,
+  killProcessesUsing,
+  until,
+} from '../restart/demo-process.ts';
 
 export async function launchDemo(server: RunningServer): Promise<void> {
   const outcome = await server.execution.launches.launch({
@@ -75,11 +26,6 @@ export async function launchDemo(server: RunningServer): Promise<void> {
     reason: 'fault test: the demo campaign',
   });
   assert.equal(outcome.kind, 'launched');
-}
-
-export async function demoSubmissions(store: Store): Promise<SubmissionRecord[]> {
-  const page = await store.submissions.list({ experiment: 'demo', limit: 1000 });
-  return page.items.filter((s) => s.campaign === 'toy_z_chain').reverse();
 }
 
 /** Waits until every stage has a Located submission and nothing is unfinished; `seen` for errors. */

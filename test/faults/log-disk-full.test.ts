@@ -23,7 +23,13 @@ import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openStore, type Store } from '@poms/server';
 import { apiCaller, apiToken } from '../../packages/server/src/http/api/api-testing.ts';
-import { assertDemoIntact, demoFinished, freePort, killJobsLeft, until } from './demo-campaign.ts';
+import {
+  assertDemoIntact,
+  demoFinished,
+  freePort,
+  killProcessesUsing,
+  until,
+} from './demo-campaign.ts';
 import { faultTally } from './fault-tally.ts';
 
 const POMS = resolve(import.meta.dirname, '../../packages/cli/bin/poms.js');
@@ -66,7 +72,7 @@ describe('the log disk fills while the demo runs', () => {
       child.kill('SIGKILL');
       await new Promise((r) => child?.once('exit', r));
     }
-    killJobsLeft(dataDir);
+    killProcessesUsing(dataDir);
     if (refused === undefined) unmount(logDir);
     rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     console.log(tally.summary());

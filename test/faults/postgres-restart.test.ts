@@ -16,7 +16,7 @@ import {
   demoFinished,
   demoSubmissions,
   freePort,
-  killJobsLeft,
+  killProcessesUsing,
   launchDemo,
   until,
 } from './demo-campaign.ts';
@@ -55,7 +55,7 @@ describe('PostgreSQL restarted under load', () => {
     try {
       await server?.close();
     } finally {
-      killJobsLeft(dataDir);
+      killProcessesUsing(dataDir);
       pg?.remove();
       rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
       console.log(tally.summary());

@@ -3,14 +3,13 @@
 // file record lost or duplicated. Jobs running during the outage keep running (the local engine
 // detaches them); their reports wait for the server (the job runtime retries) and the new server
 // finds them again.
-import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openStore } from '@poms/server';
+import { assertDemoIntact } from '../faults/demo-campaign.ts';
 import {
-  STAGES,
   demoFinished,
   demoProgress,
   demoSubmissions,
@@ -62,39 +61,7 @@ describe('kill -9 and restart in the middle of the demo', () => {
         seen = await demoProgress(store);
         return (await demoFinished(store)) ? true : undefined;
       });
-      const subs = await demoSubmissions(store);
-      // Exactly the submissions of an uninterrupted run: one per stage, one recovery.
-      assert.deepEqual(
-        STAGES.map((stage) => subs.filter((s) => s.stage === stage).length),
-        [1, 2, 1, 1],
-      );
-      const keys = subs.flatMap((s) => (s.launch_key === null ? [] : [s.launch_key]));
-      assert.equal(new Set(keys).size, keys.length, 'no automatic launch twice');
-      for (const s of subs) {
-        assert.equal(s.status, 'Located', `${s.stage} ${s.id}`);
-        const stats = await store.submissions.statistics(s.id);
-        assert.equal(stats.unknown, 0, `${s.id}: every delivered file was reported`);
-        assert.equal(stats.consumed + stats.failed + stats.skipped, stats.submitted);
-        const jobs = await store.submissions.jobs(s.id);
-        assert.equal(jobs.length, s.job_count);
-        assert.ok(
-          jobs.every((j) => j.state === 'completed' || j.state === 'failed'),
-          `${s.id} jobs: ${jobs.map((j) => j.state).join(',')}`,
-        );
-      }
-      // No file delivered twice within a stage except by its recovery.
-      for (const stage of STAGES) {
-        const roots = subs.filter((s) => s.stage === stage && s.recovery_step === null);
-        const names: string[] = [];
-        for (const root of roots) {
-          const ledger = await store.submissions.ledger(root.id);
-          names.push(...ledger.items.map((e) => e.file));
-        }
-        assert.equal(new Set(names).size, names.length, `${stage}: a file delivered twice`);
-      }
-      // The generator's four outputs reached simulate, and every simulate output reconstruct.
-      const [reco] = subs.filter((s) => s.stage === 'reconstruct');
-      assert.equal(reco?.file_count, 4);
+      await assertDemoIntact(store, await demoSubmissions(store));
     } catch (error) {
       throw new Error(
         `${String(error)}; last seen: ${seen}\nserver log:\n${serverLog.join('')}\njobs:\n${jobFolders(dataDir)}`,

@@ -3,6 +3,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Store, StoreDeps } from '../../ports/store.ts';
 import { kyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { withStatementCache } from './sqlite-statement-cache.ts';
 import type { Database } from './schema.ts';
 
 export interface SqliteStoreOptions extends StoreDeps {
@@ -32,7 +33,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     database.close();
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
   try {
     await migrateToLatest(db, 'sqlite');
   } catch (err) {
