@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Store, StoreDeps } from '../../ports/store.ts';
 import { kyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { SchemaScopedPostgresDialect } from './postgres-dialect.ts';
 import { isUniqueViolation } from './repositories/dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -45,7 +46,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     client.on('error', () => {});
   });
 
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
   try {
     if (schema !== undefined) await createSchema(db, schema);
     const current = await sql<{ name: string | null }>`select current_schema() as name`.execute(db);
