@@ -9,6 +9,7 @@ import { isMap, isPair, isSeq, parseDocument } from 'yaml';
 import { findTooDeep, MAX_CAMPAIGN_NESTING } from './nesting.ts';
 import { MAX_CAMPAIGN_CHARS, parseCampaign, type ParsedCampaign } from './parse.ts';
 import { locate, PairIndex } from './yaml-nodes.ts';
+import { damageText, HOSTILE_TEXTS, textDamage } from './fuzz-testing.ts';
 
 const templatesDir = new URL('../../../templates/', import.meta.url);
 const TEMPLATES = readdirSync(templatesDir)
@@ -32,73 +33,8 @@ function checkParse(text: string): ParsedCampaign {
   return parsed;
 }
 
-/** One mutation of a text: the kinds of damage an editor, a paste or a transfer does. */
-const mutation = fc.oneof(
-  fc.record({
-    kind: fc.constant('flip' as const),
-    at: fc.nat(),
-    bits: fc.integer({ min: 1, max: 255 }),
-  }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('duplicate-line' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('indent' as const),
-    at: fc.nat(),
-    by: fc.integer({ min: -4, max: 6 }),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.string({ maxLength: 8 }),
-  }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
-
-function mutate(text: string, m: Mutation): string {
-  const at = m.at % (text.length + 1);
-  const lines = text.split('\n');
-  const line = m.at % lines.length;
-  switch (m.kind) {
-    case 'flip':
-      return (
-        text.slice(0, at) +
-        String.fromCharCode((text.charCodeAt(at) || 32) ^ m.bits) +
-        text.slice(at + 1)
-      );
-    case 'truncate':
-      return text.slice(0, at);
-    case 'duplicate-line':
-      lines.splice(line, 0, lines[line] ?? '');
-      return lines.join('\n');
-    case 'indent': {
-      const current = lines[line] ?? '';
-      lines[line] =
-        m.by >= 0 ? ' '.repeat(m.by) + current : current.replace(new RegExp(`^ {0,${-m.by}}`), '');
-      return lines.join('\n');
-    }
-    case 'insert':
-      return text.slice(0, at) + m.text + text.slice(at);
-  }
-}
-
-const HOSTILE = [
-  '<script>alert(1)</script>',
-  '<img src=x onerror=alert(1)>',
-  '"quoted"',
-  "it's",
-  '$(rm -rf /)',
-  '`id`',
-  '../../etc/passwd',
-  'a\u0000b',
-  'line\nbreak',
-  'x'.repeat(5000),
-  '%(experiment)s',
-  '\u202eevil',
-  '\ud800',
-  '🙂',
-];
 const hostile = fc.oneof(
-  fc.constantFrom(...HOSTILE),
+  fc.constantFrom(...HOSTILE_TEXTS),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
@@ -108,9 +44,9 @@ describe('parseCampaign on bad input', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...TEMPLATES),
-        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        fc.array(textDamage, { minLength: 1, maxLength: 4 }),
         (text, ms) => {
-          checkParse(ms.reduce(mutate, text));
+          checkParse(ms.reduce(damageText, text));
         },
       ),
       { numRuns: 100 },

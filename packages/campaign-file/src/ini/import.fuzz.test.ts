@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { parseCampaign } from '../parse.ts';
 import { importIni, MAX_INI_CHARS } from './import.ts';
 import { POMS_SAMPLES, fixture } from './__fixtures__/load.ts';
+import { damageText, HOSTILE_TEXTS, textDamage } from '../fuzz-testing.ts';
 
 function check(text: string): ReturnType<typeof importIni> {
   const result = importIni(text);
@@ -32,72 +33,17 @@ function check(text: string): ReturnType<typeof importIni> {
 
 const SAMPLES = POMS_SAMPLES.map(fixture);
 
-const damage = fc.oneof(
-  fc.record({
-    kind: fc.constant('flip' as const),
-    at: fc.nat(),
-    bits: fc.integer({ min: 1, max: 255 }),
-  }),
-  fc.record({ kind: fc.constant('double' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('indent' as const),
-    at: fc.nat(),
-    by: fc.integer({ min: 1, max: 6 }),
-  }),
-  fc.record({
-    kind: fc.constant('eol' as const),
-    eol: fc.constantFrom('\r\n', '\r', '\n\n', '\u2028'),
-  }),
-);
-type Damage = typeof damage extends fc.Arbitrary<infer D> ? D : never;
-
-function apply(text: string, d: Damage): string {
-  const lines = text.split('\n');
-  switch (d.kind) {
-    case 'flip': {
-      const at = d.at % (text.length + 1);
-      return (
-        text.slice(0, at) +
-        String.fromCharCode((text.charCodeAt(at) || 32) ^ d.bits) +
-        text.slice(at + 1)
-      );
-    }
-    case 'double':
-      lines.splice(d.at % lines.length, 0, lines[d.at % lines.length] ?? '');
-      return lines.join('\n');
-    case 'indent':
-      lines[d.at % lines.length] = ' '.repeat(d.by) + (lines[d.at % lines.length] ?? '');
-      return lines.join('\n');
-    case 'eol':
-      return lines.join(d.eol);
-  }
-}
-
-const HOSTILE = [
-  '<script>alert(1)</script>',
-  '"quoted"',
-  "it's",
-  '$(rm -rf /)',
-  '`id`',
-  '../../etc/passwd',
-  'a\u0000b',
-  '\u202e',
-  '\ud800',
-  '%(experiment)s',
-  '%',
-  '[x]',
-  '=',
-  'x'.repeat(10_000),
-];
+// Besides the common hostile texts, what means something in an .ini file.
+const HOSTILE = [...HOSTILE_TEXTS, '%', '[x]', '=', 'x'.repeat(10_000)];
 
 describe('importIni on bad input', () => {
   it('keeps its properties on damaged POMS samples', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...SAMPLES),
-        fc.array(damage, { minLength: 1, maxLength: 4 }),
+        fc.array(textDamage, { minLength: 1, maxLength: 4 }),
         (text, ds) => {
-          check(ds.reduce(apply, text));
+          check(ds.reduce(damageText, text));
         },
       ),
       { numRuns: 120 },
