@@ -30,8 +30,11 @@ const SECRET = 'job-secret';
 const LOGS = 'logs';
 const FILES = 'files';
 const MANIFEST = 'manifest.json';
-/** Tables whose row counts the manifest keeps, so a restore can be checked by eye and by test. */
-const COUNTED = [
+/**
+ * Tables whose row counts the manifest keeps, so a restore can be checked by eye and by test: the
+ * records nothing may lose or duplicate (tests that change nothing compare them too).
+ */
+export const COUNTED = [
   'experiments',
   'campaigns',
   'campaign_revisions',

@@ -15,20 +15,11 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { startServer, type RunningServer } from '../../main.ts';
 import type { RouteSpec } from '../route.ts';
+import { COUNTED } from '../../backup.ts';
 import { apiCaller } from './api-testing.ts';
 
 const ADMIN_PASSWORD = 'the body fuzz admin password';
-const MAIN_TABLES = [
-  'experiments',
-  'campaigns',
-  'campaign_revisions',
-  'submissions',
-  'jobs',
-  'ledger',
-  'files',
-  'outputs',
-  'audit_log',
-];
+const MAIN_TABLES = COUNTED;
 
 const HOSTILE_STRINGS = [
   '<script>alert(1)</script>',
