@@ -205,6 +205,10 @@ export function CampaignEditor(props: {
 
   const selectStage = useCallback(
     (stage: string | undefined) => {
+      // A change of the text still waiting for its re-parse is parsed first: else the stage's
+      // range would be the old text's, and the late re-parse would move the selection back to
+      // the stage at the cursor.
+      if (view && timer.current !== undefined) reparse(view);
       setSelected(stage);
       if (!view || stage === undefined) return;
       const source = latest.current.state.parsed.sources.stages.find((s) => s.name === stage);
@@ -216,7 +220,7 @@ export function CampaignEditor(props: {
       });
       selectingFromGraph.current = false;
     },
-    [view],
+    [view, reparse],
   );
 
   const { parsed, model, version } = state;
