@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openStore, type Store } from '@poms/server';
 import { apiCaller, apiToken } from '../../packages/server/src/http/api/api-testing.ts';
@@ -30,9 +30,9 @@ import {
   killProcessesUsing,
   until,
 } from './demo-campaign.ts';
+import { POMS } from '../restart/demo-process.ts';
 import { faultTally } from './fault-tally.ts';
 
-const POMS = resolve(import.meta.dirname, '../../packages/cli/bin/poms.js');
 const PASSWORD = 'fault-test-admin-password';
 /** What the filler leaves free on the 2 MiB log disk: a few logs fit, then none. */
 const LEFT_FREE = 48 * 1024;
