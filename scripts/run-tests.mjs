@@ -19,9 +19,6 @@ const SERIAL = [
   /\.slurm\.test\.ts$/,
   /cli\/src\/demo\.test\.ts$/,
   /^test\/(faults|restart|load)\//,
-  // Its click on a graph node right after a redo has missed the node under the load of a second
-  // file (2 of 4 CI runs); alone it has always passed. Not understood yet: see the issue notes.
-  /^test\/browser\/editor-forms\.test\.ts$/,
 ];
 
 function findTests(dir, out) {

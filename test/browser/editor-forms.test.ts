@@ -145,7 +145,21 @@ describe('the campaign editor: side form, selection, keyboard', () => {
   async function selectInGraph(stage: string): Promise<void> {
     await page.locator(`.react-flow__node[data-id="${stage}"] .stage-node-title`).click();
     panel = page.getByRole('complementary', { name: `Stage ${stage}` });
-    await panel.waitFor();
+    try {
+      await panel.waitFor({ timeout: 10_000 });
+    } catch (error) {
+      // Say what the page showed instead: which node was selected, which form was open.
+      const state = await page.evaluate(`(() => ({
+        selectedNodes: [...document.querySelectorAll('.react-flow__node .stage-node.selected')].map((n) => n.closest('.react-flow__node').dataset.id),
+        panels: [...document.querySelectorAll('aside')].map((a) => a.getAttribute('aria-label')),
+        active: document.activeElement && document.activeElement.outerHTML.slice(0, 120),
+        cmSelection: ${VIEW}.state.selection.main.toJSON(),
+      }))()`);
+      await session.screenshot(`editor-forms-missed-${stage}`);
+      throw new Error(`no form for ${stage} after its node was clicked: ${JSON.stringify(state)}`, {
+        cause: error,
+      });
+    }
   }
 
   it('opens the campaign and selects a stage: the node, its text and its form', async () => {
@@ -168,6 +182,28 @@ describe('the campaign editor: side form, selection, keyboard', () => {
     );
     assert.deepEqual([selection.from, selection.to], [range[0], range[1]]);
     assert.ok(await page.locator('.react-flow__node[data-id="step"] .stage-node.selected').count());
+    // The form narrows the graph, which fits its stages again: each can still be seen and clicked.
+    await waitUntil(
+      async () => {
+        const graph = await page.locator('.campaign-graph').boundingBox();
+        const nodes = await page.locator('.react-flow__node').all();
+        const boxes = await Promise.all(nodes.map((n) => n.boundingBox()));
+        return (
+          graph !== null &&
+          boxes.length === 5 &&
+          boxes.every(
+            (b) =>
+              b !== null &&
+              b.x >= graph.x &&
+              b.y >= graph.y &&
+              b.x + b.width <= graph.x + graph.width &&
+              b.y + b.height <= graph.y + graph.height,
+          )
+        );
+      },
+      'every stage inside the graph beside the open form',
+      5000,
+    );
     // Moving the cursor into another stage's text selects that node (and its form).
     await placeCursor(page, FORMS_TEXT.indexOf('input: from_parent'));
     await page.locator('.react-flow__node[data-id="tail"] .stage-node.selected').waitFor();

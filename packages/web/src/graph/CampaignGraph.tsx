@@ -10,7 +10,6 @@ import {
   MiniMap,
   Position,
   ReactFlow,
-  useReactFlow,
   type Connection,
   type Edge,
   type Node,
@@ -18,11 +17,12 @@ import {
   type ReactFlowProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import type { GraphModel } from '../editor/graph-model.ts';
 import type { Positions } from './elk-graph.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from './elk-graph.ts';
+import { FitView } from './FitView.tsx';
 import { layoutGraph } from './layout.ts';
 
 export interface StageNodeData extends Record<string, unknown> {
@@ -135,31 +135,10 @@ function useSameArray<T>(next: T[]): T[] {
 // React Flow copies each of these props into its store when its identity changes, which wakes every
 // node and edge: they are made once, not on every render.
 const FIT_VIEW_OPTIONS = { maxZoom: 1 };
+
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const ARROW = { type: MarkerType.ArrowClosed };
 const PRO_OPTIONS = { hideAttribution: true };
-
-/**
- * Fits the view once the first layout has arrived (the `fitView` prop fits only the first render,
- * before the worker answers), and again when the graph goes from empty to not empty.
- */
-function FitWhenLaidOut({ ready, count }: { ready: boolean; count: number }) {
-  const flow = useReactFlow();
-  const [fitted, setFitted] = useState(false);
-  useEffect(() => {
-    if (!ready || count === 0 || fitted) return;
-    // After React Flow has measured the nodes at their new positions.
-    const frame = requestAnimationFrame(() => {
-      void flow.fitView({ maxZoom: 1 });
-      setFitted(true);
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [ready, count, fitted, flow]);
-  useEffect(() => {
-    if (count === 0) setFitted(false);
-  }, [count]);
-  return null;
-}
 
 /** Whether the positions were laid out for this model (every node placed). */
 function layoutReady(model: GraphModel, positions: Positions): boolean {
@@ -238,6 +217,11 @@ export function CampaignGraph(props: CampaignGraphProps) {
     [nodes, dragging],
   );
   const handlers = useFlowHandlers(props, setDragging);
+  const movedByUser = useRef(false);
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    // A pan or zoom by hand (programmatic moves have no event).
+    if (event) movedByUser.current = true;
+  }, []);
 
   return (
     <div
@@ -259,9 +243,14 @@ export function CampaignGraph(props: CampaignGraphProps) {
         elementsSelectable
         deleteKeyCode={interactive ? DELETE_KEYS : null}
         {...handlers}
+        onMoveStart={onMoveStart}
         proOptions={PRO_OPTIONS}
       >
-        <FitWhenLaidOut ready={positions !== undefined} count={model.nodes.length} />
+        <FitView
+          ready={positions !== undefined}
+          count={model.nodes.length}
+          movedByUser={movedByUser}
+        />
         <Background gap={24} />
         <Controls showInteractive={false} />
         {model.nodes.length > 30 ? <MiniMap pannable zoomable /> : null}
