@@ -117,34 +117,7 @@ export function jobFolders(dataDir: string): string {
   return lines.join('\n');
 }
 
-/**
- * Processes whose command line names `dataDir`: the local engine's detached job wrappers (and
- * their jobs) that a killed server left behind, and any server still running on it.
- */
-export function processesUsing(dataDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (argv.includes(dataDir)) pids.push(Number(entry));
-    } catch {
-      // Ended while we looked.
-    }
-  }
-  return pids;
-}
-
-/** Kills what `processesUsing` finds (a failed test's leftovers), by pid. */
-export function killProcessesUsing(dataDir: string): void {
-  for (const pid of processesUsing(dataDir)) {
-    // A job wrapper leads its own process group: the group takes the job's children with it.
-    for (const target of [-pid, pid]) {
-      try {
-        process.kill(target, 'SIGKILL');
-      } catch {
-        // Already gone, or not a group leader.
-      }
-    }
-  }
-}
+export {
+  killProcessesUsing,
+  processesUsing,
+} from '../../packages/server/src/leftover-processes-testing.ts';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { killProcessesUsing } from '../../leftover-processes-testing.ts';
 import { startServer, type RunningServer } from '../../main.ts';
 import { apiCaller } from './api-testing.ts';
 
@@ -56,6 +57,8 @@ describe('audit entries and their changes', () => {
   after(async () => {
     db.close();
     await server.close();
+    // The local engine's jobs outlive a server on purpose; this test's must not outlive it.
+    killProcessesUsing(dir);
     rmSync(dir, { recursive: true, force: true });
   });
 
