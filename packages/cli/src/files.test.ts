@@ -85,8 +85,16 @@ describe('poms files and datasets', () => {
     const located = await poms('files', 'locate', 'raw_2.root', 'tape', '/pnfs/raw_2.root');
     assert.equal(located.code, 0, located.err);
     assert.equal(located.out, 'raw_2.root: tape:/pnfs/raw_2.root');
+    // Again: nothing changes (idempotent), and --json says so.
+    const again = await poms('files', 'locate', 'raw_2.root', 'tape', '/pnfs/raw_2.root', '--json');
+    assert.deepEqual(JSON.parse(again.out), {
+      name: 'raw_2.root',
+      added: false,
+      replicas: [{ location: 'tape', path: '/pnfs/raw_2.root' }],
+    });
     const unknown = await poms('files', 'locate', 'nope.root', 'tape', '/pnfs/nope.root');
     assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /^poms: error store\.not-found: .*nope\.root/);
     assert.equal((await poms('files', 'query', "file_name = 'nope.root'", '--count')).out, '0');
   });
 
@@ -194,5 +202,71 @@ describe('poms files and datasets', () => {
         ['raw_data', 'query'],
       ],
     );
+  });
+
+  it('lists datasets by kind and a page at a time, shows one with its snapshots', async () => {
+    // `poms files datasets` is `poms datasets list` by the issue's name.
+    const open = await poms('files', 'datasets', '--kind', 'open');
+    assert.equal(open.code, 0, open.err);
+    assert.match(open.out, /^picked {2}open, closed \S+ {2}hand-picked$/);
+    const paged = await poms('files', 'datasets', '--limit', '1', '--offset', '1', '--json');
+    const page = JSON.parse(paged.out) as { datasets: { name: string }[]; total: number };
+    assert.deepEqual([page.datasets.map((d) => d.name), page.total], [['raw_data'], 2]);
+    const text = await poms('datasets', 'list', '--limit', '1');
+    assert.deepEqual(text.out.split('\n'), [text.out.split('\n')[0], '1-1 of 2 datasets']);
+    assert.equal((await poms('files', 'datasets', '--kind', 'big')).code, 2);
+
+    await poms('datasets', 'snapshot', 'raw_data');
+    const shown = await poms('datasets', 'show', 'raw_data');
+    assert.equal(shown.code, 0, shown.err);
+    const lines = shown.out.split('\n');
+    assert.deepEqual(lines.slice(0, 2), ['raw_data  query  data_tier = raw', '  files: 2 now']);
+    assert.ok(lines.includes('  snapshots: 2'), shown.out);
+    assert.equal(lines.filter((l) => /^ {4}snp_\w+ {2}2 files {2}\d{4}-/.test(l)).length, 2);
+    const json = JSON.parse((await poms('datasets', 'show', 'picked', '--json')).out) as {
+      kind: string;
+      file_count: number;
+      snapshots: { total: number; items: { query: string }[] };
+    };
+    assert.deepEqual(
+      [json.kind, json.file_count, json.snapshots.total, json.snapshots.items[0]?.query],
+      ['open', 3, 1, 'defname: picked'],
+    );
+    const ghost = await poms('datasets', 'show', 'ghost');
+    assert.equal(ghost.code, 1);
+    assert.match(ghost.err, /^poms: error store\.not-found: /);
+
+    const listed = await poms('datasets', 'snapshots', 'raw_data', '--json');
+    const snaps = JSON.parse(listed.out) as {
+      items: { id: string; dataset: string }[];
+      total: number;
+    };
+    assert.equal(snaps.total, 2);
+    assert.deepEqual(new Set(snaps.items.map((s) => s.dataset)), new Set(['raw_data']));
+    const all = await poms('snapshots', 'list', '--limit', '2');
+    assert.match(all.out, /^1-2 of 3 snapshots$/m);
+    assert.equal((await poms('datasets', 'snapshots', 'ghost')).code, 1);
+
+    const newest = snaps.items[0]!.id;
+    const one = await poms('snapshots', 'show', newest, '--files');
+    assert.equal(one.code, 0, one.err);
+    assert.deepEqual(one.out.split('\n').slice(1), [
+      '  dataset: raw_data',
+      '  query: data_tier = raw',
+      '  raw_1.root',
+      '  raw_2.root',
+    ]);
+    // A dataset's name stands for its latest snapshot.
+    const latest = JSON.parse((await poms('snapshots', 'show', 'raw_data', '--json')).out) as {
+      id: string;
+    };
+    assert.equal(latest.id, newest);
+  });
+
+  it("files outputs: an unknown campaign is the store's not-found", async () => {
+    const result = await poms('files', 'outputs', 'no_such_campaign', '--revision', '1');
+    assert.equal(result.code, 1);
+    assert.match(result.err, /^poms: error store\.not-found: /);
+    assert.equal((await poms('files', 'outputs', 'x', '--revision', 'first')).code, 2);
   });
 });

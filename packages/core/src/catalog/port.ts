@@ -134,11 +134,29 @@ export interface DatasetListOptions {
   offset?: number | undefined;
   /** Part of the name, any case. */
   nameContains?: string | undefined;
+  /** Only saved queries, or only open datasets. */
+  kind?: 'query' | 'open' | undefined;
 }
 
 export interface DatasetPage {
   items: DatasetRecord[];
   /** How many datasets match over all pages. */
+  total: number;
+}
+
+export interface SnapshotListOptions {
+  /** Only the snapshots of this dataset (by name). */
+  dataset?: string | undefined;
+  /** 1..1000, default 50. */
+  limit?: number | undefined;
+  /** How many matching snapshots to skip, default 0. */
+  offset?: number | undefined;
+}
+
+export interface SnapshotPage {
+  /** Newest first. */
+  items: SnapshotRecord[];
+  /** How many snapshots match over all pages. */
   total: number;
 }
 
@@ -254,6 +272,8 @@ export interface Catalog {
     options: { queryText: string; dataset?: string; owner?: string },
   ): Promise<SnapshotRecord>;
   getSnapshot(experiment: string, ref: string): Promise<SnapshotRecord>;
+  /** Snapshots newest first (a split's slices too), a page at a time, with how many match. */
+  listSnapshots(experiment: string, options?: SnapshotListOptions): Promise<SnapshotPage>;
   /** Removes a split's snapshots after (not including) the given one: rewinding a split. */
   dropOwnedSnapshots(experiment: string, owner: string, after: string | null): Promise<number>;
   /** The split's state; the start state when it never handed out a slice. */

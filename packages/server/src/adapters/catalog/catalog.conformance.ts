@@ -1302,6 +1302,21 @@ export function describeCatalogConformance(name: string, openFresh: OpenFreshSto
             await match(catalog, q.minus(q.snapshot('raw'), q.snapshot(first.id)), ['raw_new.dat']);
             const empty = await catalog.snapshot(EXP, q.eq('run_number', 99), { queryText: 'x' });
             assert.equal(empty.file_count, 0);
+            // Listed newest first, all of them or one dataset's, a page at a time.
+            const listed = await catalog.listSnapshots(EXP);
+            assert.deepEqual(listed, { items: [empty, second, first], total: 3 });
+            assert.deepEqual(await catalog.listSnapshots(EXP, { dataset: 'raw', limit: 1 }), {
+              items: [second],
+              total: 2,
+            });
+            assert.deepEqual(
+              await catalog.listSnapshots(EXP, { dataset: 'raw', limit: 1, offset: 1 }),
+              { items: [first], total: 2 },
+            );
+            assert.deepEqual(await catalog.listSnapshots(EXP, { dataset: 'ghost' }), {
+              items: [],
+              total: 0,
+            });
             await notFound(
               catalog.getSnapshot(EXP, 'snp_0000000000000000000000zzzz'),
               'snp_0000000000000000000000zzzz',

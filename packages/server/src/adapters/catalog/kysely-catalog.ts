@@ -27,6 +27,8 @@ import {
   type ProducedFilter,
   type Provenance,
   type ProvenanceOptions,
+  type SnapshotListOptions,
+  type SnapshotPage,
   type SnapshotRecord,
   type SplitSliceRecord,
   type SplitStateRecord,
@@ -376,6 +378,12 @@ export class KyselyCatalog implements Catalog {
         : check.verbatim('nameContains', options.nameContains, 200);
     await this.#requireExperiment(experiment);
     let filtered = this.#db.selectFrom('datasets').where('experiment', '=', experiment);
+    if (options.kind !== undefined) {
+      if (options.kind !== 'query' && options.kind !== 'open') {
+        throw new InvalidArgumentError('kind', "must be 'query' or 'open'");
+      }
+      filtered = filtered.where('kind', '=', options.kind);
+    }
     if (contains !== '') {
       // lower() + LIKE: the same on SQLite (case-insensitive LIKE) and PostgreSQL (case-sensitive).
       const pattern = `%${contains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -507,6 +515,33 @@ export class KyselyCatalog implements Catalog {
     const row = await this.#findSnapshot(experiment, ref);
     if (row === undefined) throw notFound('snapshot', String(ref));
     return toSnapshot(row);
+  }
+
+  async listSnapshots(
+    experiment: string,
+    options: SnapshotListOptions = {},
+  ): Promise<SnapshotPage> {
+    const limit = check.pageLimit(options.limit);
+    const offset = check.pageOffset(options.offset);
+    const dataset =
+      options.dataset === undefined ? undefined : check.verbatim('dataset', options.dataset, 200);
+    await this.#requireExperiment(experiment);
+    let filtered = this.#db.selectFrom('snapshots').where('experiment', '=', experiment);
+    if (dataset !== undefined) filtered = filtered.where('dataset', '=', dataset);
+    const [counted, rows] = await Promise.all([
+      filtered
+        .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+        .executeTakeFirstOrThrow(),
+      // Newest first; ids are time-ordered, so they break ties within one millisecond.
+      filtered
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
+    ]);
+    return { items: rows.map(toSnapshot), total: Number(counted.n) };
   }
 
   async dropOwnedSnapshots(

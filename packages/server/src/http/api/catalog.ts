@@ -236,6 +236,26 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
   });
 
   routes.add(app, {
+    method: 'POST',
+    url: '/experiments/:experiment/files/:name/replicas',
+    tag: 'catalog',
+    summary:
+      'Record a replica of a declared file (where a copy is): never declares a file, so an unknown name answers 404; idempotent (catalog.write)',
+    params: ExperimentParams.extend({ name: z.string().min(1).max(255) }),
+    body: z.strictObject({
+      location: z.string().min(1).max(100).describe('a storage location (an RSE, tape, disk…)'),
+      path: z.string().min(1).max(4096).describe('where the copy is at that location'),
+    }),
+    response: z.object({
+      name: z.string(),
+      added: z.boolean().describe('false when the replica was known already (nothing changed)'),
+      replicas: FileDetails.shape.replicas,
+    }),
+    handler: ({ params, body, request }) =>
+      ops.locate(callerOf(request), params.experiment, params.name, body),
+  });
+
+  routes.add(app, {
     method: 'GET',
     url: '/experiments/:experiment/files/:name',
     tag: 'catalog',
@@ -254,6 +274,7 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
     params: ExperimentParams,
     query: PageQuery.extend({
       q: z.string().min(1).max(200).optional().describe('part of the name, any case'),
+      kind: z.enum(['query', 'open']).optional().describe('only datasets of this kind'),
     }),
     response: offsetPage(Dataset),
     handler: ({ params, query, request }) =>
@@ -261,6 +282,7 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
         limit: query.limit,
         offset: query.offset,
         nameContains: query.q,
+        kind: query.kind,
       }),
   });
 
@@ -331,6 +353,25 @@ export function catalogRoutes(app: FastifyInstance, routes: RouteRegistry, ops: 
     status: 201,
     handler: ({ params, body, request }) =>
       ops.snapshot(callerOf(request), params.experiment, body),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/experiments/:experiment/snapshots',
+    tag: 'catalog',
+    summary:
+      "The experiment's snapshots, newest first (of one dataset when asked), a page at a time; a snapshot's files: the query `snapshot: ID`",
+    params: ExperimentParams,
+    query: PageQuery.extend({
+      dataset: DatasetName.optional().describe('only the snapshots of this dataset'),
+    }),
+    response: offsetPage(Snapshot),
+    handler: ({ params, query, request }) =>
+      ops.snapshots(callerOf(request), params.experiment, {
+        limit: query.limit,
+        offset: query.offset,
+        dataset: query.dataset,
+      }),
   });
 
   routes.add(app, {

@@ -16,6 +16,8 @@ import type {
   ProvenanceOptions,
   Query,
   QueryPage,
+  SnapshotListOptions,
+  SnapshotPage,
   SnapshotRecord,
 } from '@poms/core';
 import { parseQuery } from '@poms/core/query';
@@ -179,6 +181,38 @@ export class CatalogOperations {
   async file(caller: Caller, experiment: string, name: string): Promise<FileDetails> {
     this.access.check(caller, 'view', { experiment });
     return this.store.catalog.getFile(experiment, name);
+  }
+
+  /**
+   * Records a replica of a declared file (a copy at a storage location). Never declares a file:
+   * an unknown name is a not-found. Idempotent: a replica already known changes nothing and is
+   * not audited again.
+   */
+  async locate(
+    caller: Caller,
+    experiment: string,
+    name: string,
+    replica: { location: string; path: string },
+  ): Promise<{ name: string; added: boolean; replicas: FileDetails['replicas'] }> {
+    this.access.check(caller, 'catalog.write', { experiment });
+    return this.store.transaction(async (tx) => {
+      const before = await tx.catalog.getFile(experiment, name);
+      const result = await tx.catalog.declareFiles(experiment, [{ name, replicas: [replica] }]);
+      const added = result.updated > 0;
+      const after = added ? await tx.catalog.getFile(experiment, name) : before;
+      if (added) {
+        await recordChange(tx, caller, {
+          experiment,
+          action: 'file.locate',
+          objectType: 'file',
+          objectId: name,
+          summary: `located ${name} at ${replica.location}: ${replica.path}`,
+          before: { replicas: before.replicas },
+          after: { replicas: after.replicas },
+        });
+      }
+      return { name, added, replicas: after.replicas };
+    });
   }
 
   /** The experiment's datasets by name, a page at a time (paged and counted in SQL). */
@@ -350,6 +384,16 @@ export class CatalogOperations {
       });
       return snapshot;
     });
+  }
+
+  /** Snapshots newest first (of one dataset when asked), a page at a time. */
+  async snapshots(
+    caller: Caller,
+    experiment: string,
+    options: SnapshotListOptions = {},
+  ): Promise<SnapshotPage> {
+    this.access.check(caller, 'view', { experiment });
+    return this.store.catalog.listSnapshots(experiment, options);
   }
 
   async getSnapshot(caller: Caller, experiment: string, id: string): Promise<SnapshotRecord> {
