@@ -2,6 +2,8 @@
 // end, then the analysis histogram's page shows its metadata, replicas and provenance graph back
 // to the generator's files; a generated file's descendants reach the histogram; parent links, the
 // depth selector, the file search and the submission page's file links lead where they should.
+// The dataset pages: the list (filtered by kind in the URL), an open dataset of the generated
+// files and a saved query, taking a snapshot, closing the open dataset, and the snapshot's page.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { APIRequestContext } from 'playwright-core';
@@ -301,6 +303,122 @@ describe('file pages and provenance', () => {
     await page.getByRole('heading', { name }).waitFor({ timeout: LONG });
     await page
       .getByRole('list', { name: 'Children' })
+      .getByRole('link', { name: hist.name, exact: true })
+      .waitFor({ timeout: LONG });
+  });
+  it('the datasets pages: the list, a dataset with its files, a snapshot taken and opened', async () => {
+    const { page } = session;
+    // The demo's chain fills no dataset: one open dataset of the generated files, one saved query.
+    const gens = (
+      await api<{ files: { name: string }[] }>(
+        'GET',
+        `/experiments/demo/files?query=${encodeURIComponent("file_name like 'gen_%.evt'")}`,
+      )
+    ).files.map((f) => f.name);
+    assert.ok(gens.length > 0, 'the demo generated files');
+    await api('POST', '/experiments/demo/datasets', {
+      name: 'toy_gen_events',
+      kind: 'open',
+      description: 'generated events of the toy chain',
+    });
+    await api('POST', '/experiments/demo/datasets/toy_gen_events/files', { files: gens });
+    await api('POST', '/experiments/demo/datasets', {
+      name: 'toy_histograms',
+      query: "file_name like 'hist_%'",
+    });
+
+    // The list, from the navigation: both, each with its kind; the kind filter is in the URL.
+    await page.goto(session.url('/e/demo'));
+    await page
+      .getByRole('navigation', { name: 'Experiment pages' })
+      .getByRole('link', { name: 'Datasets' })
+      .click({ timeout: LONG });
+    await page.waitForURL(/\/e\/demo\/datasets$/);
+    const list = page.getByRole('table', { name: 'Datasets' });
+    const openRow = list.getByRole('row').filter({ hasText: 'toy_gen_events' });
+    await openRow.waitFor({ timeout: LONG });
+    assert.match(await openRow.innerText(), /open dataset\s+open\s+generated events/);
+    const queryRow = list.getByRole('row').filter({ hasText: 'toy_histograms' });
+    assert.match(await queryRow.innerText(), /saved query\s+live\s+file_name like 'hist_%'/);
+    await page.getByLabel('Kind', { exact: true }).selectOption('open');
+    await page.waitForURL(/kind=open/);
+    await list
+      .getByRole('row')
+      .filter({ hasText: 'toy_histograms' })
+      .waitFor({ state: 'detached' });
+    await openRow.waitFor();
+    await session.screenshot('datasets');
+
+    // The open dataset: its kind, state, file count and files, linked to their pages.
+    await openRow.getByRole('link', { name: 'toy_gen_events' }).click();
+    await page.waitForURL((u) => u.pathname === '/e/demo/datasets/toy_gen_events');
+    await page.getByRole('heading', { name: /toy_gen_events/ }).waitFor({ timeout: LONG });
+    assert.equal(await page.getByTestId('dataset-kind').innerText(), 'open dataset');
+    assert.equal(await page.getByTestId('dataset-file-count').innerText(), String(gens.length));
+    const files = page.getByRole('table', { name: 'Files', exact: true });
+    await files.getByRole('link', { name: gens[0]!, exact: true }).waitFor({ timeout: LONG });
+    assert.equal(await files.locator('tbody tr').count(), gens.length);
+    assert.equal(
+      await files.getByRole('link', { name: gens[0]!, exact: true }).getAttribute('href'),
+      fileUrl(gens[0]!),
+    );
+    await page.getByText('No snapshot of this dataset yet.').waitFor();
+
+    // A snapshot: announced, then listed with its file count.
+    await page.getByRole('button', { name: 'Take snapshot' }).click();
+    const taken = page.getByRole('status').filter({ hasText: /^Snapshot snp_/ });
+    await taken.waitFor({ timeout: LONG });
+    const id = await taken.getByRole('link').innerText();
+    assert.match(id, /^snp_/);
+    const snapshots = page.getByRole('table', { name: 'Snapshots' });
+    const snapRow = snapshots.getByRole('row').filter({ hasText: id });
+    await snapRow.waitFor({ timeout: LONG });
+    assert.match(await snapRow.innerText(), new RegExp(`\\s${gens.length}$`));
+
+    // Closing asks first; then the dataset is closed and the button gone.
+    await page.getByRole('button', { name: 'Close dataset' }).click();
+    await page
+      .getByRole('group', { name: 'Confirm Close dataset' })
+      .getByRole('button', { name: 'Yes, close dataset' })
+      .click();
+    await page.getByRole('term').filter({ hasText: 'Closed' }).waitFor({ timeout: LONG });
+    assert.equal(await page.getByRole('button', { name: 'Close dataset' }).count(), 0);
+    const after = await api<{ closed_at: string | null }>(
+      'GET',
+      '/experiments/demo/datasets/toy_gen_events',
+    );
+    assert.ok(after.closed_at, 'the dataset is closed');
+    // Its history (the audit log): who created it, added the files and closed it.
+    const history = page.getByRole('table', { name: 'History' });
+    await history.getByText('closed dataset toy_gen_events: ').waitFor({ timeout: LONG });
+    await history.getByText('created open dataset toy_gen_events').waitFor();
+    assert.equal(await history.locator('tbody tr').count(), 3);
+    await session.screenshot('dataset');
+
+    // The snapshot's page: what it froze, its count and its files.
+    await snapRow.getByRole('link', { name: id }).click();
+    await page.waitForURL((u) => u.pathname === `/e/demo/snapshots/${id}`);
+    await page.getByRole('heading', { name: new RegExp(id) }).waitFor({ timeout: LONG });
+    assert.equal(await page.getByTestId('snapshot-file-count').innerText(), String(gens.length));
+    await page
+      .getByRole('table', { name: 'Files', exact: true })
+      .getByRole('link', { name: gens[0]!, exact: true })
+      .waitFor({ timeout: LONG });
+    await page
+      .getByRole('table', { name: 'History' })
+      .getByText(`snapshot ${id} of toy_gen_events: ${gens.length} files`)
+      .waitFor({ timeout: LONG });
+    await session.screenshot('snapshot');
+
+    // The saved query: its query text, and the histogram among its files.
+    await page.goto(session.url('/e/demo/datasets/toy_histograms'));
+    assert.equal(
+      await page.getByTestId('dataset-kind').innerText({ timeout: LONG }),
+      'saved query',
+    );
+    await page.getByText("file_name like 'hist_%'", { exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: 'Files', exact: true })
       .getByRole('link', { name: hist.name, exact: true })
       .waitFor({ timeout: LONG });
   });
