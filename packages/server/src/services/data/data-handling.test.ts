@@ -1,13 +1,15 @@
 // Campaigns using the experiment's data management end to end: a stage reads a MetaCat dataset,
-// keeps up with it as it grows, declares its outputs back to MetaCat, registers them in Rucio with
-// a replication rule it waits for, and waits for its outputs to land at a named location. The
-// server, the local engine and the job runtime are real; MetaCat and Rucio are the adapters'
-// stand-ins (real HTTP on 127.0.0.1, answering from the hand-written fixtures), since neither can
-// run on this machine.
+// keeps up with it as it grows, declares its outputs back to MetaCat or SAM, registers them in
+// Rucio with replication rules it waits for (a stuck rule holds the submission until Rucio
+// recovers), and waits for its outputs to land at a named location. Keep-up stages launch from the
+// executor's own loop: no test calls it. The server, the local engine and the job runtime are
+// real; MetaCat, SAM and Rucio are the adapters' stand-ins (real HTTP on 127.0.0.1, answering
+// from the hand-written fixtures), since none can run on this machine.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CampaignService } from '../campaigns.ts';
 import { MetacatClient } from '../../adapters/data/metacat/metacat-client.ts';
 import {
   DATASET_QUERY,
@@ -18,16 +20,30 @@ import { RucioClient } from '../../adapters/data/rucio/rucio-client.ts';
 import {
   answer,
   CREATED,
+  fixture,
   startFakeRucio,
   type FakeAnswer,
+  type FakeRoutes,
   type FakeRucio,
 } from '../../adapters/data/rucio/rucio-testing.ts';
+import { SamClient } from '../../adapters/data/sam/sam-client.ts';
+import { startFakeSam, type FakeSam } from '../../adapters/data/sam/sam-testing.ts';
 import { apiCaller, apiToken } from '../../http/api/api-testing.ts';
 import { EXPERIMENT, harness, type Harness } from '../execution/execution-testing.ts';
+import { Notifier } from '../notifications/notifier.ts';
+import { plain, smtpSink, webhookReceiver } from '../notifications/notifications-testing.ts';
 import { mirrorDatasetName } from './dataset-mirror.ts';
 import { submissionDatasetName } from './output-publisher.ts';
 
 const RULE = '5e2b7c1d9a8f4e0b8c3d2a1f0e9b8c7d';
+/** The id of the rule in the fixture rule-stuck.json. */
+const STUCK_RULE = '0c4d6e8fa1b2c3d4e5f60718293a4b5c';
+const STUCK_ERROR = '[TRANSFER_FAILED] DESTINATION [Permission denied]';
+/** The webhook secret of olga, who watches the campaign with the stuck rule. */
+const HOOK_SECRET = 'olga-secret-0123456789abcdef';
+/** An experiment whose metadata catalog is SAM (the SAM stand-in). */
+const SAM_EXPERIMENT = 'samexp';
+const KEEP_UP_LOOK_MS = 200;
 const ADMIN_PASSWORD = 'data-handling-admin-password';
 /** The files of the stand-in's dataset (its fixture dataset-files.json). */
 const FIXTURE_FILES = [
@@ -58,6 +74,36 @@ function replicaLines(files: Record<string, string[]>): FakeAnswer {
   };
 }
 
+/** Rucio's answer to `POST /rules/`: the new rule's id. */
+function ruleMade(id: string): FakeAnswer {
+  return {
+    status: 201,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify([id]),
+  };
+}
+
+/** Rucio's answer to `GET /rules/{id}`: the fixture rule-ok.json with another id and state. */
+function ruleIs(id: string, state: string, changes: Record<string, unknown> = {}): FakeAnswer {
+  const rule = JSON.parse(fixture('rule-ok.json')) as Record<string, unknown>;
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...rule, id, state, ...changes }),
+  };
+}
+
+/** Waits for `check` to answer something other than undefined; fails naming `what` after 30 s. */
+async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const found = await check();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`waited 30 s for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function campaign(name: string, bin: string, stage: string): string {
   return `campaign: ${name}
 job_types:
@@ -75,15 +121,34 @@ ${stage}
 `;
 }
 
-describe('campaigns on MetaCat and Rucio', () => {
+describe('campaigns on MetaCat, SAM and Rucio', () => {
   let h: Harness;
   let metacat: FakeMetacat;
+  let sam: FakeSam;
   let rucio: FakeRucio;
   let folder: string;
+  /** Where watchers' e-mails and webhooks go (the stuck rule is told to them). */
+  let sink: Awaited<ReturnType<typeof smtpSink>>;
+  let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+  /**
+   * The stand-in Rucio's answers. It reads them at each request, so a test changes what Rucio
+   * says (a rule recovers) by replacing an entry.
+   */
+  let routes: FakeRoutes;
+
+  /** The rule ids the next `POST /rules/` requests are answered with, in turn. */
+  function nextRules(...ids: string[]): void {
+    const served = rucio.calls().filter((c) => c.method === 'POST' && c.path === '/rules/');
+    // A list is served in turn, counting the requests already answered.
+    routes['POST /rules/'] = [...served.map(() => ruleMade(RULE)), ...ids.map(ruleMade)];
+  }
 
   before(async () => {
     metacat = await startFakeMetacat();
-    rucio = await startFakeRucio({
+    sam = await startFakeSam();
+    sink = await smtpSink();
+    receiver = await webhookReceiver(HOOK_SECRET);
+    routes = {
       // The first registration meets an outage: the step is retried, nothing is lost.
       'POST /replicas': [answer(500, 'error-database-500.json'), CREATED],
       'POST /dids/dune/*': CREATED,
@@ -98,7 +163,9 @@ describe('campaigns on MetaCat and Rucio', () => {
         answer(200, 'rule-replicating.json'),
         answer(200, 'rule-ok.json'),
       ],
-    });
+    };
+    rucio = await startFakeRucio(routes);
+    const samClient = new SamClient({ url: sam.url, experiment: 'dune', token: 'sam-token' });
     const metadata = new MetacatClient({ url: metacat.url, token: 'metacat-token' });
     const replicas = new RucioClient({
       url: rucio.url,
@@ -109,21 +176,31 @@ describe('campaigns on MetaCat and Rucio', () => {
       server: {
         adminPassword: ADMIN_PASSWORD,
         publishCheckMs: 50,
+        notifications: {
+          smtpUrl: sink.url,
+          from: 'poms@test.example',
+          publicUrl: 'https://poms.example',
+          intervalMs: 100,
+          settleMs: 200,
+        },
         externalIntervalMs: 0,
+        keepUpIntervalMs: KEEP_UP_LOOK_MS,
         dataSystems: (experiment) =>
-          experiment === EXPERIMENT
-            ? {
-                metadata,
-                metadataNamespace: 'poms_out',
-                inputFiles: { location: 'local', folder },
-                rucio: {
-                  client: replicas,
-                  scope: 'dune',
-                  rse: 'POMS_LOCAL',
-                  locations: { 'fnal-tape': 'FNAL_DCACHE_TAPE' },
-                },
-              }
-            : undefined,
+          experiment === SAM_EXPERIMENT
+            ? { metadata: samClient }
+            : experiment === EXPERIMENT
+              ? {
+                  metadata,
+                  metadataNamespace: 'poms_out',
+                  inputFiles: { location: 'local', folder },
+                  rucio: {
+                    client: replicas,
+                    scope: 'dune',
+                    rse: 'POMS_LOCAL',
+                    locations: { 'fnal-tape': 'FNAL_DCACHE_TAPE' },
+                  },
+                }
+              : undefined,
       },
     });
     // Where jobs find MetaCat's files by name (a mounted namespace in production).
@@ -134,7 +211,10 @@ describe('campaigns on MetaCat and Rucio', () => {
   after(async () => {
     await h.close();
     await metacat.close();
+    await sam.close();
     await rucio.close();
+    await sink.close();
+    await receiver.close();
   });
 
   function writeMetacatFile(name: string): void {
@@ -243,7 +323,32 @@ describe('campaigns on MetaCat and Rucio', () => {
     assert.equal((shown.rules as { state: string }[])[0]?.state, 'OK');
   });
 
-  it('keeps up with a MetaCat dataset as it grows, delivering each file once', async () => {
+  /** The stage's launches that are not recoveries, once there are `count` and all settled. */
+  async function launchesOf(name: string, count: number) {
+    const mine = async () =>
+      (await h.submissions('reco')).filter((s) => s.campaign === name && s.recovery_type === null);
+    await until(`${count} launch(es) of ${name}`, async () =>
+      (await mine()).length >= count ? true : undefined,
+    );
+    await h.settle(60_000);
+    return mine();
+  }
+
+  async function ledgerOf(id: string): Promise<Record<string, string>> {
+    const page = await h.server.store.submissions.ledger(id);
+    return Object.fromEntries(page.items.map((e) => [e.file, e.state]));
+  }
+
+  async function delivered(submissions: readonly { id: string }[]): Promise<string[]> {
+    const files: string[] = [];
+    for (const s of submissions) {
+      files.push(...(await h.server.store.submissions.ledger(s.id)).items.map((e) => e.file));
+    }
+    return files.sort();
+  }
+
+  it('keeps up with a MetaCat dataset as it grows, by itself, delivering each file once', async () => {
+    // No test code launches: the executor's loop looks at keep-up stages every 200 ms here.
     await h.campaign(
       campaign(
         'follow',
@@ -254,11 +359,8 @@ describe('campaigns on MetaCat and Rucio', () => {
     keep_up: {files: 2}`,
       ),
     );
-    const keepUp = h.server.execution.keepUp;
-    const mine = async () => (await h.settle(60_000)).filter((s) => s.campaign === 'follow');
-    assert.equal((await keepUp.runDue(true)).length, 1, 'five files in MetaCat: a launch');
-    await mine();
-    assert.equal((await keepUp.runDue(true)).length, 0, 'nothing new in MetaCat');
+    const first = await launchesOf('follow', 1);
+    assert.equal(first.length, 1, 'five files in MetaCat: one launch');
     for (const name of ['raw_run5002_0001.hdf5', 'raw_run5002_0002.hdf5']) {
       writeMetacatFile(name);
       metacat.grow({
@@ -269,20 +371,57 @@ describe('campaigns on MetaCat and Rucio', () => {
         metadata: { 'core.runs': [5002], 'core.data_tier': 'raw' },
       });
     }
-    assert.equal((await keepUp.runDue(true)).length, 1, 'two new files: a second launch');
-    const launched = await mine();
-    assert.equal(launched.length, 2);
-    const delivered: string[] = [];
-    for (const s of launched) {
-      const page = await h.server.store.submissions.ledger(s.id);
-      delivered.push(...page.items.map((e) => e.file));
-    }
-    assert.equal(delivered.length, 7);
-    assert.equal(new Set(delivered).size, 7, 'no file delivered twice');
+    const launched = await launchesOf('follow', 2);
+    assert.equal(launched.length, 2, 'two new files: a second launch');
+    const files = await delivered(launched);
+    assert.equal(files.length, 7);
+    assert.equal(new Set(files).size, 7, 'no file delivered twice');
     assert.deepEqual(
       launched.map((s) => `${s.origin} ${s.status}`),
       ['keep-up Located', 'keep-up Located'],
     );
+  });
+
+  it('launches a keep-up stage by itself as files are declared into its open dataset', async () => {
+    const store = h.server.store;
+    await store.catalog.createOpenDataset(EXPERIMENT, 'incoming');
+    await h.campaign(
+      campaign(
+        'arrivals',
+        h.bin,
+        `    input: "defname: incoming"
+    split: drainingn(10)
+    overrides: [["--prefix=", "ku"]]
+    keep_up: {files: 3}`,
+      ),
+    );
+    const arrive = async (...names: string[]) => {
+      await h.declareInputs(names, { data_tier: 'raw_arrivals' });
+      await store.catalog.addToDataset(EXPERIMENT, 'incoming', names);
+    };
+    const mine = async () => (await h.submissions('reco')).filter((s) => s.campaign === 'arrivals');
+    await arrive('ar_1', 'ar_2');
+    // Two files are not yet three: several looks of the loop go by without a launch.
+    await new Promise((r) => setTimeout(r, 4 * KEEP_UP_LOOK_MS));
+    assert.deepEqual(await mine(), [], 'no launch on two files');
+    await arrive('ar_3');
+    await until('the first keep-up launch', async () =>
+      (await mine()).length === 1 ? true : undefined,
+    );
+    // Files keep arriving one at a time, while the first launch may still run.
+    await arrive('ar_4');
+    await arrive('ar_5');
+    await arrive('ar_6');
+    const launched = await launchesOf('arrivals', 2);
+    assert.equal(launched.length, 2);
+    assert.deepEqual(
+      launched.map((s) => `${s.origin} ${s.status} ${s.file_count}`),
+      ['keep-up Located 3', 'keep-up Located 3'],
+    );
+    assert.deepEqual(await delivered(launched), ['ar_1', 'ar_2', 'ar_3', 'ar_4', 'ar_5', 'ar_6']);
+    // Nothing new: the loop's later looks launch nothing more.
+    await new Promise((r) => setTimeout(r, 3 * KEEP_UP_LOOK_MS));
+    assert.equal((await mine()).length, 2);
   });
 
   it('waits in Completed until its outputs have replicas at the output location', async () => {
@@ -373,5 +512,328 @@ describe('campaigns on MetaCat and Rucio', () => {
       }),
       /input: 'metacat: …' reads other's MetaCat, which this server is not configured with/,
     );
+  });
+  it('makes two rules on the submission dataset, one on tape, and is Located once both are OK', async () => {
+    const TAPE_RULE = '7a1e0c2b3d4f5a6b7c8d9e0f1a2b3c4d';
+    const DISK_RULE = '8b2f1d3c4e5a6b7c8d9e0f1a2b3c4d5e';
+    nextRules(TAPE_RULE, DISK_RULE);
+    routes[`GET /rules/${TAPE_RULE}`] = ruleIs(TAPE_RULE, 'OK');
+    routes[`GET /rules/${DISK_RULE}`] = ruleIs(DISK_RULE, 'REPLICATING', {
+      locks_ok_cnt: 1,
+      locks_replicating_cnt: 3,
+    });
+    await h.declareInputs(['tc_1', 'tc_2'], { data_tier: 'raw_tc' });
+    await h.campaign(
+      campaign(
+        'copies',
+        h.bin,
+        `    input: "data_tier = raw_tc"
+    publish:
+      rules:
+        - {copies: 1, rse_expression: FNAL_DCACHE_TAPE}
+        - {copies: 2, rse_expression: "tier=1&type=DISK"}
+      wait_for_rules: true`,
+      ),
+    );
+    await h.launch('copies', 'reco');
+    const store = h.server.store;
+    const [submission] = await until('the copies submission', async () => {
+      const mine = (await h.submissions('reco')).filter((s) => s.campaign === 'copies');
+      return mine.length > 0 ? mine : undefined;
+    });
+    assert.ok(submission);
+    const waiting = await until('the disk rule to be looked at', async () => {
+      const record = await store.publications.get(submission.id);
+      return record?.rules[1]?.state === 'REPLICATING' ? record : undefined;
+    });
+    // The tape copy is done, the two disk copies are not: the submission waits in Completed.
+    assert.equal(waiting.state, 'waiting');
+    assert.equal(waiting.rules[0]?.state, 'OK');
+    assert.equal(waiting.detail, `rule ${DISK_RULE} (2 × tier=1&type=DISK) is REPLICATING`);
+    assert.equal((await store.submissions.get(submission.id)).status, 'Completed');
+
+    routes[`GET /rules/${DISK_RULE}`] = ruleIs(DISK_RULE, 'OK', { locks_ok_cnt: 4 });
+    const [located] = (await h.settle(30_000)).filter((s) => s.id === submission.id);
+    assert.equal(located?.status, 'Located');
+    const record = await store.publications.get(submission.id);
+    assert.equal(record?.state, 'done');
+    assert.deepEqual(
+      record?.rules.map((r) => `${r.id} ${r.copies} ${r.rse_expression} ${r.state}`),
+      [`${TAPE_RULE} 1 FNAL_DCACHE_TAPE OK`, `${DISK_RULE} 2 tier=1&type=DISK OK`],
+    );
+
+    // Both rules were made on the submission's dataset, and an OK rule is not asked about again.
+    const dataset = submissionDatasetName(submission);
+    const made = rucio
+      .calls()
+      .filter((c) => c.method === 'POST' && c.path === '/rules/')
+      .slice(-2)
+      .map((c) => c.body as Record<string, unknown>);
+    assert.deepEqual(
+      made.map((r) => [r.dids, r.copies, r.rse_expression, r.grouping]),
+      [
+        [[{ scope: 'dune', name: dataset }], 1, 'FNAL_DCACHE_TAPE', 'DATASET'],
+        [[{ scope: 'dune', name: dataset }], 2, 'tier=1&type=DISK', 'DATASET'],
+      ],
+    );
+    assert.equal(rucio.calls().filter((c) => c.path === `/rules/${TAPE_RULE}`).length, 1);
+    const history = (await store.submissions.history(submission.id)).map((e) => e.status);
+    assert.deepEqual(history.slice(-2), ['Completed', 'Located']);
+  });
+
+  it("holds a submission whose rule is stuck, with Rucio's error, tells its watcher once, until Rucio recovers it", async () => {
+    const RECOVERY_RULE = '9c3a2e4d5f6b7c8d9e0f1a2b3c4d5e6f';
+    nextRules(STUCK_RULE, RECOVERY_RULE);
+    routes[`GET /rules/${STUCK_RULE}`] = answer(200, 'rule-stuck.json');
+    routes[`GET /rules/${RECOVERY_RULE}`] = ruleIs(RECOVERY_RULE, 'OK');
+    await h.declareInputs(['st_1', 'st_2'], { data_tier: 'raw_st' });
+    await h.campaign(`campaign: stuck
+job_types:
+  proc:
+    command: ${h.bin}/proc.sh
+    output_patterns: ["out_%", "ana_%"]
+    recovery:
+      - type: consumed_status
+        overrides: [["--fail=", ""]]
+launch_setups:
+  here:
+    engine: local
+stages:
+  reco:
+    job_type: proc
+    launch_setup: here
+    input: "data_tier = raw_st"
+    overrides: [["--fail=", "st_2"]]
+    publish:
+      rules:
+        - {copies: 1, rse_expression: CERN_EOS}
+      wait_for_rules: true
+  ana:
+    needs: [reco]
+    job_type: proc
+    launch_setup: here
+    overrides: [["--prefix=", "ana"]]
+`);
+    const store = h.server.store;
+    // olga watches the campaign, by e-mail and by a webhook.
+    const olga = await store.identity.createUser({
+      username: 'olga',
+      displayName: 'Olga',
+      email: 'olga@example.org',
+    });
+    await store.identity.setMembership({
+      experiment: EXPERIMENT,
+      userId: olga.id,
+      role: 'analysis',
+      grantedBy: 'admin',
+    });
+    await store.notifications.saveSettings('olga', {
+      webhookUrl: receiver.url,
+      webhookSecret: HOOK_SECRET,
+    });
+    await store.watches.watch({
+      username: 'olga',
+      experiment: EXPERIMENT,
+      campaignId: (await store.campaigns.get(EXPERIMENT, 'stuck')).id,
+    });
+    const stuckHooks = () => receiver.hooks.filter((x) => x.headers.event === 'publication_stuck');
+    const stuckMails = () => sink.mails.filter((m) => plain(m).includes('publication stuck'));
+    const stuckRows = async () =>
+      (await store.notifications.outbox({ username: 'olga' })).filter(
+        (r) => r.event.kind === 'publication_stuck',
+      );
+    await h.launch('stuck', 'reco');
+    const mine = async () => (await h.submissions()).filter((s) => s.campaign === 'stuck');
+    const [submission] = await until('the stuck submission', async () => {
+      const all = await mine();
+      return all.length > 0 ? all : undefined;
+    });
+    assert.ok(submission);
+    const stuck = await until('the rule to be seen STUCK', async () => {
+      const record = await store.publications.get(submission.id);
+      return record?.rules[0]?.state === 'STUCK' ? record : undefined;
+    });
+    assert.equal(stuck.state, 'waiting');
+    assert.equal(stuck.rules[0]?.error, STUCK_ERROR);
+    assert.equal(stuck.rules[0]?.locks_stuck, 2);
+    assert.equal(
+      stuck.detail,
+      `rule ${STUCK_RULE} (1 × CERN_EOS) is STUCK, a person must act: ${STUCK_ERROR}`,
+    );
+    const logged = h.logs.filter((l) => l.includes(submission.id) && l.includes('is STUCK'));
+    assert.equal(logged.length, 1, 'logged once, not at every look');
+    // The API shows it with the submission (the CLI and the submission page read this).
+    const call = apiCaller(() => h.server.url);
+    const token = await apiToken(call, 'admin', ADMIN_PASSWORD, { scopes: ['read'] });
+    const details = await call('GET', `/experiments/${EXPERIMENT}/submissions/${submission.id}`, {
+      token,
+    });
+    const shown = details.body.publication as { detail: string; rules: { error?: string }[] };
+    assert.match(shown.detail, /is STUCK, a person must act: \[TRANSFER_FAILED\]/);
+    assert.equal(shown.rules[0]?.error, STUCK_ERROR);
+    // Its watcher is told: a webhook that verifies, naming the rule and Rucio's error, and an
+    // e-mail with the same and a link to the submission.
+    const hook = await until('the publication-stuck webhook', () =>
+      Promise.resolve(stuckHooks()[0]),
+    );
+    assert.equal(hook.problem, undefined, 'the receiver verified the signature');
+    const told = (JSON.parse(hook.body) as { event: Record<string, unknown> }).event;
+    assert.deepEqual(
+      [told.campaign, told.stage, told.submission_id, told.reason],
+      [
+        'stuck',
+        'reco',
+        submission.id,
+        `rule ${STUCK_RULE} (1 × CERN_EOS) is STUCK: ${STUCK_ERROR}`,
+      ],
+    );
+    assert.match(String(told.summary), /a person must act: rule .* is STUCK: \[TRANSFER_FAILED\]/);
+    const mail = await until('the publication-stuck e-mail', () =>
+      Promise.resolve(stuckMails()[0]),
+    );
+    assert.deepEqual(mail.to, ['olga@example.org']);
+    const text = plain(mail);
+    assert.match(text, /Subject: \[POMS\] publication stuck: exp\/stuck\/reco/);
+    assert.ok(text.includes(STUCK_ERROR), text);
+    assert.ok(text.includes(`https://poms.example/e/exp/submissions/${submission.id}`), text);
+
+    // An administrator suspends the rule: still stuck, Rucio's old error gone.
+    routes[`GET /rules/${STUCK_RULE}`] = ruleIs(STUCK_RULE, 'SUSPENDED', { error: null });
+    const suspended = await until('the rule to be seen SUSPENDED', async () => {
+      const record = await store.publications.get(submission.id);
+      return record?.rules[0]?.state === 'SUSPENDED' ? record : undefined;
+    });
+    assert.equal(suspended.rules[0]?.error, undefined);
+    assert.equal(
+      suspended.detail,
+      `rule ${STUCK_RULE} (1 × CERN_EOS) is SUSPENDED, a person must act`,
+    );
+    // Still stuck: neither the server's later looks nor a notifier started afresh on the same
+    // store (a restart) tell it again.
+    const restarted = new Notifier({
+      store,
+      now: () => new Date(),
+      publicUrl: () => 'https://poms.example',
+      settleMs: 200,
+    });
+    try {
+      await restarted.detect();
+    } finally {
+      await restarted.stop();
+    }
+    assert.deepEqual((await stuckRows()).map((r) => [r.channel, r.event.key]).sort(), [
+      ['email', `publication_stuck:${submission.id}:1`],
+      ['webhook', `publication_stuck:${submission.id}:1`],
+    ]);
+    // Held in Completed: neither the recovery of st_2 nor the dependent stage has launched.
+    assert.equal((await store.submissions.get(submission.id)).status, 'Completed');
+    assert.deepEqual(
+      (await mine()).map((s) => s.id),
+      [submission.id],
+    );
+
+    // Rucio recovers the rule: the submission is Located, and its recovery and dependent follow.
+    routes[`GET /rules/${STUCK_RULE}`] = ruleIs(STUCK_RULE, 'OK', { error: null });
+    const all = (await h.settle(60_000)).filter((s) => s.campaign === 'stuck');
+    const record = await store.publications.get(submission.id);
+    assert.equal(record?.state, 'done');
+    assert.equal(record?.rules[0]?.state, 'OK');
+    assert.equal(all.find((s) => s.id === submission.id)?.status, 'Located');
+    const recovery = all.find((s) => s.recovery_type === 'consumed_status');
+    assert.equal(recovery?.status, 'Located');
+    assert.deepEqual(Object.keys(await ledgerOf(recovery?.id ?? '')), ['st_2']);
+    assert.ok(
+      all.some((s) => s.stage === 'ana' && s.status === 'Located'),
+      all.map((s) => `${s.stage} ${s.status}`).join(', '),
+    );
+    // One stuck episode, one message on each channel.
+    assert.equal((await stuckRows()).length, 2);
+    assert.equal(stuckHooks().length, 1);
+    assert.equal(stuckMails().length, 1);
+  });
+
+  it('declares the outputs of an experiment on SAM with their runs and parents', async () => {
+    const store = h.server.store;
+    await store.experiments.create({ name: SAM_EXPERIMENT, display_name: 'On SAM' });
+    // A job that writes a metadata sidecar with the run, subrun and application SAM wants.
+    const program = join(h.bin, 'ana.sh');
+    writeFileSync(
+      program,
+      `#!/bin/sh
+for a in "$@"; do f=$a; done
+b=$(basename "$f")
+cp "$f" "ana_$b"
+printf '{"run_number": 5000, "subrun_number": %s, "data_tier": "root-tuple", "application.family": "art", "application.name": "ana", "application.version": "v2_1_0"}' "$POMS_JOB_INDEX" > "ana_$b.meta.json"
+`,
+    );
+    chmodSync(program, 0o755);
+    const inputs = join(h.bin, '..', 'sam-inputs');
+    mkdirSync(inputs);
+    const names = ['np04_raw_run005000_0001.root', 'np04_raw_run005000_0002.root'];
+    for (const name of names) writeFileSync(join(inputs, name), `raw ${name}\n`);
+    await store.catalog.declareFiles(
+      SAM_EXPERIMENT,
+      names.map((name) => ({
+        name,
+        metadata: { data_tier: 'raw' },
+        replicas: [{ location: 'local', path: join(inputs, name) }],
+      })),
+    );
+    await new CampaignService(store).create(
+      SAM_EXPERIMENT,
+      `campaign: onsam
+job_types:
+  ana:
+    command: ${program}
+    output_patterns: ["ana_%"]
+launch_setups:
+  here:
+    engine: local
+stages:
+  ana:
+    job_type: ana
+    launch_setup: here
+    input: "data_tier = raw"
+    publish:
+      metadata: true
+`,
+      'alice',
+    );
+    await h.server.execution.launches.launch({
+      experiment: SAM_EXPERIMENT,
+      campaign: 'onsam',
+      stage: 'ana',
+      launcher: 'alice',
+    });
+    await h.settle(60_000);
+    const [submission] = (await store.submissions.list({ experiment: SAM_EXPERIMENT, limit: 10 }))
+      .items;
+    assert.equal(submission?.status, 'Located');
+    const publication = await store.publications.get(submission?.id ?? '');
+    assert.equal(publication?.declared, 2);
+
+    const declares = sam.requests.filter(
+      (r) => r.method === 'POST' && r.path === '/sam/dune/api/files',
+    );
+    assert.equal(declares.length, 2, 'one declaration per output');
+    assert.ok(declares.every((r) => r.headers.authorization === 'Bearer sam-token'));
+    for (const request of declares) {
+      const declared = JSON.parse(request.body) as Record<string, unknown>;
+      const name = String(declared.file_name);
+      const ours = await store.catalog.getFile(SAM_EXPERIMENT, name);
+      const input = name.replace(/^ana_/, '');
+      assert.ok(names.includes(input), name);
+      assert.equal(declared.file_size, ours.size);
+      assert.deepEqual(declared.checksum, [ours.checksum]);
+      assert.match(String(ours.checksum), /^adler32:[0-9a-f]{8}$/);
+      assert.deepEqual(declared.parents, [{ file_name: input }]);
+      assert.deepEqual(declared.runs, [[5000, ours.metadata['poms.job_index'], 'physics']]);
+      assert.deepEqual(declared.application, { family: 'art', name: 'ana', version: 'v2_1_0' });
+      assert.equal(declared.data_tier, 'root-tuple');
+      assert.equal(declared['poms.submission'], submission?.id);
+      for (const key of ['run_number', 'subrun_number', 'application.family']) {
+        assert.equal(declared[key], undefined, `${key} is carried in its SAM field`);
+      }
+    }
   });
 });

@@ -15,6 +15,7 @@ import type { Store } from '../../ports/store.ts';
 import type { SubmissionRecord } from '../../ports/submissions.ts';
 import type { SubmissionConfig } from '../execution/config.ts';
 import { adler32Of, outputDeclaration } from './declarations.ts';
+import { ruleCompletion } from './rule-completion.ts';
 import { SYSTEM_LABEL, type DataSystems, type RucioTarget } from '../../ports/data-systems.ts';
 
 export interface OutputPublisherOptions {
@@ -178,27 +179,43 @@ export class OutputPublisher {
         });
         record = { ...record, rules: [...rules], failures: 0 };
       }
+      const stuck: string[] = [];
+      const waiting: string[] = [];
       for (const [i, rule] of rules.entries()) {
         if (rule.state === 'OK') continue;
         const status = await rucio.client.ruleStatus(rule.id);
+        // Rucio's error is about the rule's present state: a rule that recovered drops it.
         rules[i] = {
-          ...rule,
+          id: rule.id,
+          copies: rule.copies,
+          rse_expression: rule.rse_expression,
           state: status.state,
           locks_ok: status.locks_ok,
           locks_replicating: status.locks_replicating,
           locks_stuck: status.locks_stuck,
           ...(status.error === undefined ? {} : { error: status.error }),
         };
-      }
-      record = { ...record, rules };
-      if (publish.wait_for_rules) {
-        for (const rule of rules.filter((r) => r.state !== 'OK')) {
-          waits.push(
-            `rule ${rule.id} (${rule.copies} × ${rule.rse_expression}) is ${rule.state}` +
-              (rule.error === undefined ? '' : `: ${rule.error}`),
+        const completion = ruleCompletion(status);
+        if (completion === 'done') continue;
+        const what = `rule ${rule.id} (${rule.copies} × ${rule.rse_expression}) is ${status.state}`;
+        if (completion === 'waiting') {
+          waiting.push(what);
+          continue;
+        }
+        // Rucio gave up (transfers failed past their retries) or an administrator suspended
+        // the rule: nothing changes until a person acts, so say so, and log it once.
+        stuck.push(
+          `${what}, a person must act${status.error === undefined ? '' : `: ${status.error}`}`,
+        );
+        if (rule.state !== status.state) {
+          this.options.log(
+            `${submission.id}: Rucio ${what}${status.error === undefined ? '' : `: ${status.error}`}`,
           );
         }
       }
+      record = { ...record, rules };
+      // Stuck rules first: they are what an operator has to do something about.
+      if (publish.wait_for_rules) waits.push(...stuck, ...waiting);
     }
 
     const location = config.stage.output_location;
