@@ -33,5 +33,5 @@ export {
   type TriageLaunch,
   type TriageReport,
 } from './services/triage/triage.ts';
-export type { TriageGroup } from './services/triage/groups.ts';
+export type { GroupBy, TriageGroup } from './services/triage/groups.ts';
 export { backupDataFolder, BackupError, restoreDataFolder, type BackupManifest } from './backup.ts';

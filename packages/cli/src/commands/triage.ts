@@ -1,6 +1,7 @@
-// `poms triage`: an experiment's failed jobs grouped by signature (docs/triage.md); `poms triage
-// recover SIGNATURE`: relaunch exactly that group's open files, one launch per campaign stage,
-// once. On the data folder's store, or a server's API (--server).
+// `poms triage`: an experiment's failed jobs grouped by signature, or by exit code alone with
+// --group-by exit_code (docs/triage.md); `poms triage recover SIGNATURE|EXIT`: relaunch exactly
+// that group's open files, one launch per campaign stage, once. On the data folder's store, or a
+// server's API (--server).
 import type { Command } from 'commander';
 import type { TriageGroup, TriageLaunch, TriageReport } from '@poms/server';
 import { loadServer } from '../lazy.ts';
@@ -15,21 +16,45 @@ interface TriageOptions extends LocalOptions {
   since: string;
 }
 
+interface ShowOptions extends TriageOptions {
+  groupBy: string;
+}
+
+const GROUP_BY = ['signature', 'exit_code'] as const;
+type GroupBy = (typeof GROUP_BY)[number];
+
+function groupByOf(opts: ShowOptions): GroupBy {
+  const by = GROUP_BY.find((g) => g === opts.groupBy);
+  if (by === undefined)
+    throw new UsageError(`--group-by must be signature or exit_code, not '${opts.groupBy}'`);
+  return by;
+}
+
 export function triageCommands(program: Command, io: Io, runAsync: RunAsync): void {
   const triage = localOptions(program.command('triage'))
-    .description('failed jobs across submissions, grouped by exit code and log signature')
+    .description('failed jobs across submissions, grouped by log signature or by exit code')
     .option('--campaign <name>', 'only this campaign')
     .option('--stage <name>', 'only this stage')
     .option('--since <when>', '7d, 36h or an ISO date/time', '7d')
-    .action((opts: TriageOptions) => runAsync(() => show(io, opts)));
+    .option(
+      '--group-by <how>',
+      'signature (exit code and log tail) or exit_code (one group per exit code)',
+      'signature',
+    )
+    .action((opts: ShowOptions) => runAsync(() => show(io, opts)));
   localOptions(triage.command('recover'))
     .description('relaunch exactly the open files of one group (one launch per campaign stage)')
-    .argument('<signature>', 'the signature `poms triage` shows')
+    .argument(
+      '<signature>',
+      'the signature `poms triage` shows, or an exit key of --group-by exit_code (exit65)',
+    )
     .option('--campaign <name>', 'only its files of this campaign')
     .option('--stage <name>', 'only its files of this stage')
     .option('--since <when>', '7d, 36h or an ISO date/time', '7d')
-    .action((signature: string, opts: TriageOptions) =>
-      runAsync(() => recover(io, signature, opts)),
+    // `triage` has the same options and commander gives them to it wherever they are written
+    // (`poms triage recover X --json`): the merged values are the ones given.
+    .action((signature: string, _opts: TriageOptions, command: Command) =>
+      runAsync(() => recover(io, signature, command.optsWithGlobals<TriageOptions>())),
     );
 }
 
@@ -53,14 +78,15 @@ async function localService(local: Local) {
   });
 }
 
-function query(opts: TriageOptions): string {
-  const params = new URLSearchParams({ since: opts.since });
+function query(opts: ShowOptions): string {
+  const params = new URLSearchParams({ since: opts.since, group_by: groupByOf(opts) });
   if (opts.campaign !== undefined) params.set('campaign', opts.campaign);
   if (opts.stage !== undefined) params.set('stage', opts.stage);
   return params.toString();
 }
 
-async function show(io: Io, opts: TriageOptions): Promise<number> {
+async function show(io: Io, opts: ShowOptions): Promise<number> {
+  const groupBy = groupByOf(opts);
   const print = (json: boolean, report: TriageReport) => {
     if (json) {
       printJson(io, report);
@@ -73,7 +99,10 @@ async function show(io: Io, opts: TriageOptions): Promise<number> {
     io,
     opts,
     async (local) =>
-      print(local.json, await (await localService(local)).report(await localFilter(local, opts))),
+      print(
+        local.json,
+        await (await localService(local)).report({ ...(await localFilter(local, opts)), groupBy }),
+      ),
     async (remote) =>
       print(
         remote.json,
@@ -87,13 +116,23 @@ function printReport(io: Io, report: TriageReport): void {
     io.out(`no failed jobs since ${report.since}\n`);
     return;
   }
+  const byExit = report.group_by === 'exit_code';
   io.out(
     table(
-      ['SIGNATURE', 'JOBS', 'FILES', 'LAST SEEN', 'STAGES', 'TITLE'],
+      [
+        byExit ? 'EXIT' : 'SIGNATURE',
+        'JOBS',
+        'FILES',
+        ...(byExit ? ['SIGNATURES'] : []),
+        'LAST SEEN',
+        'STAGES',
+        'TITLE',
+      ],
       report.groups.map((g: TriageGroup) => [
         g.signature,
         String(g.count),
         String(g.files),
+        ...(byExit ? [String(g.signatures.length)] : []),
         g.last_seen.slice(0, 19).replace('T', ' '),
         g.stages.map((s) => `${s.campaign}/${s.stage}`).join(' '),
         g.title.length > 80 ? `${g.title.slice(0, 79)}…` : g.title,
@@ -102,7 +141,7 @@ function printReport(io: Io, report: TriageReport): void {
   );
   io.out(
     `${report.jobs} failed job(s) since ${report.since}${report.truncated ? ' (the oldest left out)' : ''}; ` +
-      'recover a group: poms triage recover SIGNATURE\n',
+      `recover a group: poms triage recover ${byExit ? 'EXIT' : 'SIGNATURE'}\n`,
   );
 }
 

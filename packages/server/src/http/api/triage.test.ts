@@ -2,6 +2,8 @@
 // and names varying from job to job, makes exactly two groups; recovering one launches its files
 // once however often it is asked; someone without the right cannot; and the demo's deliberate
 // Geant4 failures, already recovered automatically, form one group with nothing left to recover.
+// Grouped by exit code alone, two messages under one exit code make one group listing both
+// signatures, and recovering it launches the files of both.
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +14,8 @@ import { apiCaller, apiToken } from './api-testing.ts';
 const ADMIN_PASSWORD = 'correct horse battery staple';
 
 // Fails on names with `oom` (a C++ allocation failure, exit 134) or `io` (a ROOT open error,
-// exit 2), each time with other numbers, paths and hex addresses; copies anything else.
+// exit 2), each time with other numbers, paths and hex addresses; on `hdr` or `cfg` with two
+// different messages and the same exit code 3; copies anything else.
 const CRASH = `#!/bin/sh
 for a in "$@"; do f=$a; done
 b=$(basename "$f")
@@ -27,6 +30,12 @@ case "$b" in
   *io*)
     echo "Error in <TFile::Open>: cannot open /tmp/scratch_$n/run_00$n/$b (errno 5)" >&2
     exit 2 ;;
+  *hdr*)
+    echo "Error: corrupt header in $b" >&2
+    exit 3 ;;
+  *cfg*)
+    echo "fatal: no calibration for run $n" >&2
+    exit 3 ;;
 esac
 cp "$f" "out_$b"
 `;
@@ -41,9 +50,11 @@ interface Group {
   failed_files: number;
   submissions: number;
   stages: { campaign: string; stage: string; count: number; files: number }[];
+  signatures: { signature: string; title: string; count: number; files: number }[];
   examples: { submission_id: string; index: number; excerpt: string[] }[];
 }
 interface Report {
+  group_by: string;
   jobs: number;
   truncated: boolean;
   groups: Group[];
@@ -199,6 +210,98 @@ stages:
     assert.equal(bad.status, 400);
   });
 
+  it('groups by exit code alone: one group, its signatures listed, recovered as one', async () => {
+    await h.declareInputs(['x_hdr_1.dat', 'x_hdr_2.dat', 'x_cfg_3.dat', 'x_ok_4.dat']);
+    await h.campaign(`campaign: exity
+role: production
+defaults:
+  launch_setup: here
+job_types:
+  crash:
+    command: ${h.bin}/crash.sh
+    files_per_job: 1
+    output_patterns: ["out_%"]
+launch_setups:
+  here:
+    engine: local
+stages:
+  work:
+    input: "file_name like 'x_%%'"
+    job_type: crash
+`);
+    await h.launch('exity', 'work');
+    await h.settle(60_000);
+    const get = async (query: string) =>
+      (await ok('GET', `/experiments/${EXPERIMENT}/triage?campaign=exity${query}`))
+        .body as unknown as Report;
+
+    const bySignature = await get('');
+    assert.equal(bySignature.group_by, 'signature');
+    assert.deepEqual(
+      bySignature.groups.map((g) => [g.exit_code, g.count, g.signatures.length]),
+      [
+        [3, 2, 1],
+        [3, 1, 1],
+      ],
+    );
+    const [hdr, cfg] = bySignature.groups as [Group, Group];
+    assert.deepEqual(hdr.signatures[0]?.signature, hdr.signature);
+
+    const byExit = await get('&group_by=exit_code');
+    assert.equal(byExit.group_by, 'exit_code');
+    assert.equal(byExit.jobs, 3);
+    assert.equal(byExit.groups.length, 1, JSON.stringify(byExit.groups));
+    const exit3 = byExit.groups[0] as Group;
+    assert.equal(exit3.signature, 'exit3');
+    assert.equal(exit3.exit_code, 3);
+    assert.deepEqual(
+      [exit3.count, exit3.files, exit3.failed_files, exit3.submissions],
+      [3, 3, 3, 1],
+    );
+    // Told by its commonest signature; both listed, most jobs first.
+    assert.equal(exit3.title, hdr.title);
+    assert.equal(exit3.title, 'Error: corrupt header in FILE');
+    assert.deepEqual(
+      exit3.signatures.map((s) => [s.signature, s.title, s.count, s.files]),
+      [
+        [hdr.signature, hdr.title, 2, 2],
+        [cfg.signature, 'fatal: no calibration for run N', 1, 1],
+      ],
+    );
+    assert.deepEqual(exit3.stages, [{ campaign: 'exity', stage: 'work', count: 3, files: 3 }]);
+    assert.equal(exit3.examples.length, 3);
+    const unknownView = await call(
+      'GET',
+      `/experiments/${EXPERIMENT}/triage?group_by=exit_status`,
+      { token: admin },
+    );
+    assert.equal(unknownView.status, 400);
+
+    // Recovering the exit code's group relaunches the files of both signatures, once.
+    const recover = async () =>
+      (
+        await ok('POST', `/experiments/${EXPERIMENT}/triage/exit3/recover`, {
+          campaign: 'exity',
+        })
+      ).body as unknown as { signature: string; launches: Launch[] };
+    const once = await recover();
+    assert.equal(once.signature, 'exit3');
+    assert.deepEqual(
+      once.launches.map((l) => [l.campaign, l.stage, l.files, l.outcome.kind, l.outcome.created]),
+      [['exity', 'work', ['x_cfg_3.dat', 'x_hdr_1.dat', 'x_hdr_2.dat'], 'launched', true]],
+    );
+    const id = once.launches[0]?.outcome.submission?.id ?? '';
+    const twice = await recover();
+    assert.equal(twice.launches[0]?.outcome.submission?.id, id);
+    assert.equal(twice.launches[0]?.outcome.created, false);
+    assert.equal((await h.submissions()).filter((s) => s.campaign === 'exity').length, 2);
+    const none = await call('POST', `/experiments/${EXPERIMENT}/triage/exit77/recover`, {
+      token: admin,
+      body: {},
+    });
+    assert.equal(none.status, 404);
+  });
+
   it("groups the demo's injected failures into one signature", async () => {
     await ok('POST', '/experiments/demo/campaigns/toy_z_chain/launch', {});
     await h.settle(60_000);
@@ -215,5 +318,11 @@ stages:
     );
     // The automatic recovery consumed them since: nothing is left to relaunch.
     assert.equal(group.files, 0);
+    const byExit = (await ok('GET', '/experiments/demo/triage?group_by=exit_code'))
+      .body as unknown as Report;
+    assert.deepEqual(
+      byExit.groups.map((g) => [g.signature, g.count, g.signatures.map((s) => s.signature)]),
+      [['exit65', group.count, [group.signature]]],
+    );
   });
 });

@@ -1,7 +1,8 @@
-// Failure triage: an experiment's failed jobs grouped by signature, and the recovery of exactly
-// one group's files (docs/triage.md).
+// Failure triage: an experiment's failed jobs grouped by signature or by exit code, and the
+// recovery of exactly one group's files (docs/triage.md).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { GROUP_BY } from '../../services/triage/groups.ts';
 import type { TriageOperations } from '../../services/triage/operations.ts';
 import { MAX_JOBS, sinceTime } from '../../services/triage/triage.ts';
 import { callerOf } from '../caller.ts';
@@ -22,14 +23,28 @@ const TriageQuery = z.strictObject({
   limit: queryInt(1, MAX_JOBS)
     .optional()
     .describe(`failed jobs looked at, newest first (default ${MAX_JOBS})`),
+  group_by: z
+    .enum(GROUP_BY)
+    .optional()
+    .describe(
+      'signature (exit code and log tail, the default) or exit_code (one group per exit code or signal, its signatures listed)',
+    ),
 });
 
 export const TriageGroup = z.object({
-  signature: z.string().describe('exit code (or signal) and a hash of the normalised log tail'),
+  signature: z
+    .string()
+    .describe(
+      'the group key: exit code (or signal) and a hash of the normalised log tail; in the exit_code view the exit key alone (exit65, SIGKILL, exit)',
+    ),
   exit_code: z.number().int().nullable(),
   signal: z.string().nullable(),
-  title: z.string().describe('the last line that reads like an error, normalised'),
-  tail: z.array(z.string()).describe('the normalised last lines the signature was made of'),
+  title: z
+    .string()
+    .describe('the last line that reads like an error, normalised (of its commonest signature)'),
+  tail: z
+    .array(z.string())
+    .describe('the normalised last lines the signature was made of (of its commonest signature)'),
   count: count.describe('failed jobs'),
   files: count.describe('their files that still want work: what recover relaunches'),
   failed_files: count.describe('their files reported failed'),
@@ -39,6 +54,17 @@ export const TriageGroup = z.object({
   stages: z.array(
     z.object({ campaign: z.string(), stage: z.string(), count: count, files: count }),
   ),
+  signatures: z
+    .array(
+      z.object({
+        signature: z.string(),
+        title: z.string(),
+        count: count,
+        files: count,
+        last_seen: time,
+      }),
+    )
+    .describe('the signatures of its jobs, most jobs first (in the signature view, itself)'),
   examples: z.array(
     z.object({
       submission_id: z.string(),
@@ -56,6 +82,7 @@ export const TriageGroup = z.object({
 
 const TriageReport = z.object({
   since: time,
+  group_by: z.enum(GROUP_BY),
   jobs: count.describe('failed jobs looked at'),
   truncated: z.boolean().describe('more failed jobs than the limit: the oldest were left out'),
   groups: z.array(TriageGroup),
@@ -95,7 +122,7 @@ export function triageRoutes(app: FastifyInstance, routes: RouteRegistry, ops: T
     url: '/experiments/:experiment/triage',
     tag: 'submissions',
     summary:
-      "Failed jobs across submissions grouped by exit code and log signature, most jobs first, with examples and their logs' ends",
+      "Failed jobs across submissions grouped by log signature (or by exit code alone), most jobs first, with examples and their logs' ends",
     params: ExperimentParams,
     query: TriageQuery,
     response: TriageReport,
@@ -108,7 +135,7 @@ export function triageRoutes(app: FastifyInstance, routes: RouteRegistry, ops: T
     url: '/experiments/:experiment/triage/:signature/recover',
     tag: 'submissions',
     summary:
-      'Relaunch exactly the open files of one failure group: one launch per campaign stage, once (a repeat finds the same launches)',
+      'Relaunch exactly the open files of one failure group (a signature, or an exit key such as exit65): one launch per campaign stage, once (a repeat finds the same launches)',
     params: ExperimentParams.extend({ signature: z.string().min(1).max(100) }),
     body: RecoverBody,
     response: RecoverAnswer,

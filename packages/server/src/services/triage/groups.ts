@@ -1,5 +1,6 @@
-// Failed jobs gathered by signature into triage groups: counts, when first and last seen, where,
-// and a few examples with the end of their logs. Pure: the service reads, this only adds up.
+// Failed jobs gathered into triage groups, by signature or by exit code alone: counts, when first
+// and last seen, where, the signatures inside, and a few examples with the end of their logs.
+// Pure: the service reads, this only adds up.
 import type { FailedJobRecord } from '../../ports/submissions.ts';
 import type { FailureSignature } from './signature.ts';
 
@@ -27,7 +28,21 @@ export interface TriageExample {
   excerpt: string[];
 }
 
+/** How failures are grouped: by full signature, or by exit code (or signal) alone. */
+export const GROUP_BY = ['signature', 'exit_code'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+/** One signature inside a group (in the signature view, the group itself). */
+export interface TriageSignature {
+  signature: string;
+  title: string;
+  count: number;
+  files: number;
+  last_seen: string;
+}
+
 export interface TriageGroup {
+  /** The group's key: its signature, or in the exit-code view its exit key (`exit65`). */
   signature: string;
   exit_code: number | null;
   signal: string | null;
@@ -44,29 +59,66 @@ export interface TriageGroup {
   last_seen: string;
   /** Where the group happened: one entry per campaign stage, most jobs first. */
   stages: { campaign: string; stage: string; count: number; files: number }[];
+  /** The signatures of its jobs, most jobs first. */
+  signatures: TriageSignature[];
   examples: TriageExample[];
 }
 
 const endOf = (job: FailedJobRecord) => job.ended_at ?? job.updated_at;
 
-/** Groups by signature, most jobs first (then the most recent, then the signature). */
-export function groupFailures(jobs: readonly AnalysedJob[]): TriageGroup[] {
-  const bySignature = new Map<string, AnalysedJob[]>();
-  for (const analysed of jobs) {
-    const list = bySignature.get(analysed.signature.id) ?? [];
-    list.push(analysed);
-    bySignature.set(analysed.signature.id, list);
-  }
-  const groups = [...bySignature.values()].map(toGroup);
-  return groups.sort(
-    (a, b) =>
-      b.count - a.count ||
-      b.last_seen.localeCompare(a.last_seen) ||
-      a.signature.localeCompare(b.signature),
-  );
+/** The key a job is grouped under. */
+export function groupKey(analysed: Pick<AnalysedJob, 'signature'>, by: GroupBy): string {
+  return by === 'signature' ? analysed.signature.id : analysed.signature.code;
 }
 
-function toGroup(members: AnalysedJob[]): TriageGroup {
+/** A signature has a hash after the exit part (`exit65-3fa9…`); an exit key has none. */
+export function groupByOfKey(key: string): GroupBy {
+  return key.includes('-') ? 'signature' : 'exit_code';
+}
+
+const mostFirst = <T extends { count: number; last_seen: string; signature: string }>(a: T, b: T) =>
+  b.count - a.count ||
+  b.last_seen.localeCompare(a.last_seen) ||
+  a.signature.localeCompare(b.signature);
+
+/** Groups by `by`, most jobs first (then the most recent, then the key). */
+export function groupFailures(
+  jobs: readonly AnalysedJob[],
+  by: GroupBy = 'signature',
+): TriageGroup[] {
+  return [...byKey(jobs, (a) => groupKey(a, by)).entries()]
+    .map(([key, members]) => toGroup(key, members))
+    .sort(mostFirst);
+}
+
+function byKey(jobs: readonly AnalysedJob[], keyOf: (a: AnalysedJob) => string) {
+  const groups = new Map<string, AnalysedJob[]>();
+  for (const analysed of jobs) {
+    const key = keyOf(analysed);
+    const list = groups.get(key) ?? [];
+    list.push(analysed);
+    groups.set(key, list);
+  }
+  return groups;
+}
+
+function signaturesOf(members: readonly AnalysedJob[]): TriageSignature[] {
+  return [...byKey(members, (a) => a.signature.id).entries()]
+    .map(([signature, jobs]) => ({
+      signature,
+      title: (jobs[0] as AnalysedJob).signature.title,
+      count: jobs.length,
+      files: jobs.reduce((n, m) => n + m.job.open_files, 0),
+      last_seen:
+        jobs
+          .map((m) => endOf(m.job))
+          .sort()
+          .at(-1) ?? '',
+    }))
+    .sort(mostFirst);
+}
+
+function toGroup(key: string, members: AnalysedJob[]): TriageGroup {
   const newest = [...members].sort(
     (a, b) =>
       endOf(b.job).localeCompare(endOf(a.job)) ||
@@ -88,12 +140,16 @@ function toGroup(members: AnalysedJob[]): TriageGroup {
     stages.set(key, entry);
   }
   const ends = members.map((m) => endOf(m.job)).sort();
+  const signatures = signaturesOf(members);
+  // Told by its most common signature (in the signature view there is only one).
+  const telling =
+    members.find((m) => m.signature.id === signatures[0]?.signature)?.signature ?? first.signature;
   return {
-    signature: first.signature.id,
+    signature: key,
     exit_code: first.job.exit_code,
     signal: first.job.signal,
-    title: first.signature.title,
-    tail: first.signature.tail,
+    title: telling.title,
+    tail: telling.tail,
     count: members.length,
     files: members.reduce((n, m) => n + m.job.open_files, 0),
     failed_files: members.reduce((n, m) => n + m.job.failed_files, 0),
@@ -104,6 +160,7 @@ function toGroup(members: AnalysedJob[]): TriageGroup {
       (a, b) =>
         b.count - a.count || a.campaign.localeCompare(b.campaign) || a.stage.localeCompare(b.stage),
     ),
+    signatures,
     examples: newest.slice(0, EXAMPLES).map(({ job, excerpt }) => ({
       submission_id: job.submission_id,
       index: job.index,

@@ -6,6 +6,7 @@ import type { Store } from '../../ports/store.ts';
 import type { AccessService, Caller } from '../access.ts';
 import type { Execution } from '../execution/index.ts';
 import { recordChange } from '../operations/audit.ts';
+import type { GroupBy } from './groups.ts';
 import type { TriageLaunch, TriageReport, TriageService } from './triage.ts';
 
 export interface TriageQuery {
@@ -13,6 +14,7 @@ export interface TriageQuery {
   stage?: string | undefined;
   since?: string | undefined;
   limit?: number | undefined;
+  group_by?: GroupBy | undefined;
 }
 
 export class TriageOperations {
@@ -29,7 +31,14 @@ export class TriageOperations {
       query.campaign === undefined
         ? undefined
         : (await this.store.campaigns.get(experiment, query.campaign)).id;
-    return { experiment, campaignId, stage: query.stage, since: query.since, limit: query.limit };
+    return {
+      experiment,
+      campaignId,
+      stage: query.stage,
+      since: query.since,
+      limit: query.limit,
+      groupBy: query.group_by,
+    };
   }
 
   async report(caller: Caller, experiment: string, query: TriageQuery): Promise<TriageReport> {

@@ -17,6 +17,8 @@ export interface FailureLog {
 export interface FailureSignature {
   /** `exit65-<hash>`, `SIGKILL-<hash>` or `exit-<hash>` (no code): safe in a URL path. */
   id: string;
+  /** The exit part alone (`exit65`, `SIGKILL`, `exit`): what the exit-code view groups by. */
+  code: string;
   /** The most telling line: the last that reads like an error, else the last line. */
   title: string;
   /** The normalised lines the hash was made of. */
@@ -72,7 +74,7 @@ export function failureSignature(log: FailureLog): FailureSignature {
   const hash = createHash('sha256')
     .update(`${code}\n${tail.join('\n')}`)
     .digest('hex');
-  return { id: `${code}-${hash.slice(0, 12)}`, title, tail };
+  return { id: `${code}-${hash.slice(0, 12)}`, code, title, tail };
 }
 
 /** A short hash of a text, for launch keys. */

@@ -1,13 +1,21 @@
 // Failure triage (docs/triage.md): an experiment's failed jobs of the last days, across
-// submissions, grouped by signature; and the recovery of exactly one group's open files, one
-// launch per campaign stage, keyed so that a second click finds the first launch.
+// submissions, grouped by signature or by exit code; and the recovery of exactly one group's open
+// files, one launch per campaign stage, keyed so that a second click finds the first launch.
 import { Buffer } from 'node:buffer';
 import type { FailedJobRecord } from '../../ports/submissions.ts';
 import type { Store } from '../../ports/store.ts';
 import type { LaunchOutcome, LaunchService } from '../execution/launches.ts';
 import { keptTail } from '../logs/reader.ts';
 import type { KeptLogs } from '../logs/log-files.ts';
-import { EXCERPT_LINES, groupFailures, type AnalysedJob, type TriageGroup } from './groups.ts';
+import {
+  EXCERPT_LINES,
+  groupByOfKey,
+  groupFailures,
+  groupKey,
+  type AnalysedJob,
+  type GroupBy,
+  type TriageGroup,
+} from './groups.ts';
 import { failureSignature, shortHash, tailLines } from './signature.ts';
 
 export const DEFAULT_SINCE_DAYS = 7;
@@ -26,10 +34,13 @@ export interface TriageFilter {
   since?: string | undefined;
   /** Failed jobs looked at, at most MAX_JOBS. */
   limit?: number | undefined;
+  /** Default by signature. */
+  groupBy?: GroupBy | undefined;
 }
 
 export interface TriageReport {
   since: string;
+  group_by: GroupBy;
   /** Failed jobs looked at. */
   jobs: number;
   /** More failed jobs than the limit: the oldest were not looked at. */
@@ -84,11 +95,13 @@ export class TriageService {
     // One more than the limit tells whether older failures were left out.
     const jobs = await this.failedJobs(filter, 1);
     const looked = jobs.slice(0, limit);
+    const groupBy = filter.groupBy ?? 'signature';
     return {
       since,
+      group_by: groupBy,
       jobs: looked.length,
       truncated: jobs.length > limit,
-      groups: groupFailures(await this.analyse(looked)),
+      groups: groupFailures(await this.analyse(looked), groupBy),
     };
   }
 
@@ -123,19 +136,23 @@ export class TriageService {
     return out;
   }
 
-  /** The group's open files by campaign stage (the stage filter narrows it). */
+  /**
+   * The group's open files by campaign stage (the stage filter narrows it). `key` is a signature
+   * (`exit65-3fa9…`) or, for a group of the exit-code view, an exit key (`exit65`, `SIGKILL`).
+   */
   async openFiles(
     filter: TriageFilter,
-    signature: string,
+    key: string,
   ): Promise<{
     group: TriageGroup;
     stages: { campaign: string; stage: string; files: string[] }[];
   }> {
+    const by = groupByOfKey(key);
     const analysed = (await this.analyse(await this.failedJobs(filter, 0))).filter(
-      (a) => a.signature.id === signature,
+      (a) => groupKey(a, by) === key,
     );
-    const group = groupFailures(analysed)[0];
-    if (group === undefined) throw new UnknownSignatureError(signature, this.since(filter));
+    const group = groupFailures(analysed, by)[0];
+    if (group === undefined) throw new UnknownSignatureError(key, this.since(filter));
     const members = analysed.map((a) => a.job);
     const files = await this.options.store.submissions.openFiles(
       members.map((j) => ({ submissionId: j.submission_id, index: j.index })),

@@ -1,10 +1,12 @@
 // Failure triage: the experiment's failed jobs of the last days grouped by signature (exit code
-// and the normalised end of the log), most jobs first. A group opens on its normalised tail and
-// a few example jobs with the real end of their logs, and recovers exactly its open files.
+// and the normalised end of the log) or by exit code alone, most jobs first. A group opens on its
+// normalised tail (and, by exit code, the signatures under it) and a few example jobs with the
+// real end of their logs, and recovers exactly its open files. The window, the grouping and the
+// open group are in the URL, so a view can be bookmarked and shared.
 import { Fragment, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, path } from '../../api/client.ts';
-import type { TriageGroup, TriageRecovery, TriageReport } from '../../api/types.ts';
+import type { TriageGroup, TriageGroupBy, TriageRecovery, TriageReport } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { Empty, ErrorBox, Loading } from '../../ui/feedback.tsx';
 import { Time } from '../../ui/status.tsx';
@@ -12,6 +14,20 @@ import { outcomeText } from '../monitoring/CampaignsPage.tsx';
 import { ActionButton, Panel, appUrl, useExperiment } from '../monitoring/shared.tsx';
 
 const SINCE = ['1d', '7d', '30d'] as const;
+const GROUP_BY: readonly { value: TriageGroupBy; label: string }[] = [
+  { value: 'signature', label: 'Signature' },
+  { value: 'exit_code', label: 'Exit code' },
+];
+
+/** The page's URL for a view: what the signature links of the exit-code view point to. */
+function viewQuery(since: string, by: TriageGroupBy, open?: string): string {
+  const params = new URLSearchParams();
+  if (since !== '7d') params.set('since', since);
+  if (by !== 'signature') params.set('group_by', by);
+  if (open !== undefined) params.set('open', open);
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
 
 function codeOf(g: TriageGroup): string {
   return g.signal !== null ? g.signal : g.exit_code === null ? '—' : String(g.exit_code);
@@ -19,12 +35,24 @@ function codeOf(g: TriageGroup): string {
 
 export function TriagePage() {
   const experiment = useExperiment();
-  const [since, setSince] = useState<string>('7d');
-  const [open, setOpen] = useState<string | undefined>(undefined);
+  const [params, setParams] = useSearchParams();
+  const since = params.get('since') ?? '7d';
+  const by: TriageGroupBy = params.get('group_by') === 'exit_code' ? 'exit_code' : 'signature';
+  const open = params.get('open') ?? undefined;
+  const show = (next: { since?: string; by?: TriageGroupBy; open?: string | undefined }) =>
+    setParams(
+      new URLSearchParams(
+        viewQuery(
+          next.since ?? since,
+          next.by ?? by,
+          'open' in next ? next.open : next.by === undefined ? open : undefined,
+        ),
+      ),
+    );
   const [message, setMessage] = useState<string | undefined>(undefined);
   const report = useApi(
-    () => api.get<TriageReport>(path('experiments', experiment, 'triage'), { since }),
-    [experiment, since],
+    () => api.get<TriageReport>(path('experiments', experiment, 'triage'), { since, group_by: by }),
+    [experiment, since, by],
   );
   const recovered = (r: unknown) => {
     const answer = r as TriageRecovery;
@@ -47,10 +75,28 @@ export function TriagePage() {
         <h1>Failure triage</h1>
         <label>
           Since{' '}
-          <select value={since} onChange={(e) => setSince(e.target.value)} aria-label="Since">
+          <select
+            value={since}
+            onChange={(e) => show({ since: e.target.value })}
+            aria-label="Since"
+          >
             {SINCE.map((s) => (
               <option key={s} value={s}>
                 {s}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          Group by{' '}
+          <select
+            value={by}
+            onChange={(e) => show({ by: e.target.value as TriageGroupBy })}
+            aria-label="Group by"
+          >
+            {GROUP_BY.map((g) => (
+              <option key={g.value} value={g.value}>
+                {g.label}
               </option>
             ))}
           </select>
@@ -61,7 +107,7 @@ export function TriagePage() {
           {message}
         </p>
       ) : null}
-      <Panel title="Failures by signature">
+      <Panel title={by === 'exit_code' ? 'Failures by exit code' : 'Failures by signature'}>
         {report.error ? <ErrorBox error={report.error} onRetry={report.reload} /> : null}
         {!report.data && !report.error ? <Loading what="failures" /> : null}
         {report.data && report.data.groups.length === 0 ? (
@@ -80,6 +126,7 @@ export function TriagePage() {
                   <th>Exit</th>
                   <th>Jobs</th>
                   <th>Files</th>
+                  {by === 'exit_code' ? <th>Signatures</th> : null}
                   <th>First seen</th>
                   <th>Last seen</th>
                   <th>Stages</th>
@@ -93,7 +140,9 @@ export function TriagePage() {
                         <button
                           type="button"
                           aria-expanded={open === g.signature}
-                          onClick={() => setOpen(open === g.signature ? undefined : g.signature)}
+                          onClick={() =>
+                            show({ open: open === g.signature ? undefined : g.signature })
+                          }
                         >
                           {open === g.signature ? '▾' : '▸'} {g.title}
                         </button>
@@ -101,6 +150,7 @@ export function TriagePage() {
                       <td>{codeOf(g)}</td>
                       <td>{g.count}</td>
                       <td>{g.files}</td>
+                      {by === 'exit_code' ? <td>{g.signatures.length}</td> : null}
                       <td>
                         <Time iso={g.first_seen} />
                       </td>
@@ -111,10 +161,11 @@ export function TriagePage() {
                     </tr>
                     {open === g.signature ? (
                       <tr>
-                        <td colSpan={7}>
+                        <td colSpan={by === 'exit_code' ? 8 : 7}>
                           <GroupDetails
                             experiment={experiment}
                             group={g}
+                            by={by}
                             since={since}
                             onRecovered={recovered}
                           />
@@ -135,21 +186,63 @@ export function TriagePage() {
 function GroupDetails({
   experiment,
   group,
+  by,
   since,
   onRecovered,
 }: {
   experiment: string;
   group: TriageGroup;
+  by: TriageGroupBy;
   since: string;
   onRecovered: (r: unknown) => void;
 }) {
   return (
     <div className="triage-group">
       <p>
-        Signature <code>{group.signature}</code>: {group.count} jobs in {group.submissions}{' '}
-        submissions, {group.failed_files} files reported failed.
+        {by === 'exit_code' ? 'Exit' : 'Signature'} <code>{group.signature}</code>: {group.count}{' '}
+        jobs in {group.submissions} submissions, {group.failed_files} files reported failed.
       </p>
-      <pre aria-label="Normalised log tail">{group.tail.join('\n')}</pre>
+      {by === 'exit_code' ? (
+        <table className="mon-table" aria-label={`Signatures of ${group.signature}`}>
+          <thead>
+            <tr>
+              <th>Signature</th>
+              <th>Failure</th>
+              <th>Jobs</th>
+              <th>Files</th>
+              <th>Last seen</th>
+            </tr>
+          </thead>
+          <tbody>
+            {group.signatures.map((s) => (
+              <tr key={s.signature}>
+                <td>
+                  <Link
+                    to={`${appUrl(experiment, 'triage')}${viewQuery(since, 'signature', s.signature)}`}
+                  >
+                    {s.signature}
+                  </Link>
+                </td>
+                <td>{s.title}</td>
+                <td>{s.count}</td>
+                <td>{s.files}</td>
+                <td>
+                  <Time iso={s.last_seen} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <pre
+        aria-label={
+          by === 'exit_code'
+            ? 'Normalised log tail of its commonest signature'
+            : 'Normalised log tail'
+        }
+      >
+        {group.tail.join('\n')}
+      </pre>
       {group.files > 0 ? (
         <ActionButton
           label={`Recover these ${group.files} files`}
