@@ -13,6 +13,7 @@ export const NOTIFICATION_EVENT_KINDS = [
   'failure_rate',
   'launch_failed',
   'held_launch_queued',
+  'publication_stuck',
   'daily_digest',
   'test',
 ] as const;
@@ -33,6 +34,8 @@ export interface NotificationEvent {
   readonly at: string;
   /** One line for people. */
   readonly summary: string;
+  /** publication_stuck: what holds the outputs (Rucio's error, or the failing step's). */
+  readonly reason?: string | undefined;
   /** failure_rate: failed / delivered files of the submission (0..1). */
   readonly failure_rate?: number | undefined;
   /** daily_digest: the day's events. */

@@ -1,7 +1,8 @@
 // Events out of the store (docs/notifications.md, "Events"): the submission history and the
 // held-launch queue are read after persisted cursors, so what happened while the server was down
 // is still seen once it is up, and nothing is seen twice. An event's key names the happening, so
-// even a re-read makes the same outbox rows (which the outbox keeps once).
+// even a re-read makes the same outbox rows (which the outbox keeps once). A stuck publication is
+// a state, not a history entry: publication-stuck.ts.
 import { FINAL_STATUSES } from '@poms/core';
 import type {
   HeldCursor,

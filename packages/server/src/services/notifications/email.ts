@@ -49,6 +49,7 @@ const TITLES: Record<NotificationEvent['kind'], string> = {
   failure_rate: 'failure rate above threshold',
   launch_failed: 'launch failed',
   held_launch_queued: 'launch held',
+  publication_stuck: 'publication stuck',
   daily_digest: 'daily digest',
   test: 'test message',
 };
@@ -85,6 +86,7 @@ export function renderEmail(
       `campaign:   ${event.campaign}`,
       ...(event.stage === null ? [] : [`stage:      ${event.stage}`]),
       ...(event.submission_id === null ? [] : [`submission: ${event.submission_id}`]),
+      ...(event.reason === undefined ? [] : [`reason:     ${event.reason}`]),
       `at:         ${event.at}`,
       '',
       eventLink(publicUrl, event),

@@ -10,6 +10,15 @@ export interface ReceivedMail {
   readonly raw: string;
 }
 
+/** An e-mail as a reader sees it: quoted-printable decoded, folded headers unfolded. */
+export function plain(mail: ReceivedMail): string {
+  const decoded = mail.raw
+    .replace(/=\r\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const end = decoded.indexOf('\r\n\r\n');
+  return decoded.slice(0, end).replace(/\r\n[ \t]+/g, ' ') + decoded.slice(end);
+}
+
 export async function smtpSink(): Promise<{
   url: string;
   mails: ReceivedMail[];

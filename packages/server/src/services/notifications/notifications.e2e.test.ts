@@ -1,7 +1,11 @@
-// End to end: a real server with the local engine runs a watched stage; a local SMTP sink gets
-// the e-mail and a local receiver verifies the signed webhook. Then: a launch failure reaches the
-// outbox, a notifier stopped between detection and delivery loses and repeats nothing, and the
-// webhook secret appears in no log and no answer.
+// End to end: a real server with the local engine runs watched stages; a local SMTP sink gets
+// the e-mails and a local receiver verifies the signed webhooks. Each event kind is made to
+// happen through the product (a launch stopped by a hold, a stage whose jobs partly fail until no
+// recovery is left, a launch the engine refuses) and is checked where users get it, with what
+// they need in it; a failure rate under a user's threshold sends them nothing, and a daily-digest
+// user gets one e-mail after midnight (the notifier's injected clock). Then: a notifier stopped
+// between detection and delivery loses and repeats nothing, and the webhook secret appears in no
+// log and no answer.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiCaller } from '../../http/api/api-testing.ts';
@@ -9,7 +13,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { EXPERIMENT, harness, type Harness } from '../execution/execution-testing.ts';
 import { smtpMailer } from './email.ts';
 import { Notifier } from './notifier.ts';
-import { smtpSink, webhookReceiver } from './notifications-testing.ts';
+import { plain, smtpSink, webhookReceiver } from './notifications-testing.ts';
 import { signWebhook, webhookProblem } from './signing.ts';
 
 const SECRET = 'carol-secret-0123456789abcdef';
@@ -29,12 +33,63 @@ async function until<T>(
   }
 }
 
+interface HookEvent {
+  kind: string;
+  campaign: string;
+  stage: string | null;
+  submission_id: string | null;
+  summary: string;
+  failure_rate?: number;
+}
+
 describe('notifications end to end', () => {
   let h: Harness;
   let sink: Awaited<ReturnType<typeof smtpSink>>;
   let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
   const call = apiCaller(() => h.server.url);
   let token = '';
+  /** dave watches a stage of `alarm` by e-mail, erin the same stage in a daily digest. */
+  let daveToken = '';
+  let erinToken = '';
+
+  /** A member of the experiment with an account, an e-mail address and a write token. */
+  const member = async (username: string): Promise<string> => {
+    const user = await h.server.store.identity.createUser({
+      username,
+      displayName: username,
+      email: `${username}@example.org`,
+      passwordHash: await hashPassword(PASSWORD),
+    });
+    await h.server.store.identity.setMembership({
+      experiment: EXPERIMENT,
+      userId: user.id,
+      role: 'analysis',
+      grantedBy: 'admin',
+    });
+    const login = await call('POST', '/auth/login', { body: { username, password: PASSWORD } });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    const made = await call('POST', '/auth/tokens', {
+      cookie: login.setCookie.split(';')[0] ?? '',
+      csrf: String(login.body.csrf),
+      body: { name: 'test', scopes: ['write'] },
+    });
+    return String(made.body.secret);
+  };
+  /** Waits until every outbox row made so far has been sent (none is pending). */
+  const allSent = () =>
+    until('every pending notification sent', async () => {
+      const pending = (await h.server.store.notifications.outbox()).filter(
+        (r) => r.state === 'pending',
+      );
+      return pending.length === 0 ? true : undefined;
+    });
+  const mailsTo = (username: string) =>
+    sink.mails.filter((m) => m.to.includes(`${username}@example.org`));
+  /** Verified webhooks (all carol's) of one kind, with their parsed event. */
+  const hooksOf = (kind: string) =>
+    receiver.hooks
+      .filter((x) => x.headers.event === kind)
+      .map((x) => ({ ...x, event: (JSON.parse(x.body) as { event: HookEvent }).event }));
 
   before(async () => {
     sink = await smtpSink();
@@ -50,28 +105,9 @@ describe('notifications end to end', () => {
         },
       },
     });
-    const carol = await h.server.store.identity.createUser({
-      username: 'carol',
-      displayName: 'Carol',
-      email: 'carol@example.org',
-      passwordHash: await hashPassword(PASSWORD),
-    });
-    await h.server.store.identity.setMembership({
-      experiment: EXPERIMENT,
-      userId: carol.id,
-      role: 'analysis',
-      grantedBy: 'admin',
-    });
-    const login = await call('POST', '/auth/login', {
-      body: { username: 'carol', password: PASSWORD },
-    });
-    assert.equal(login.status, 200, JSON.stringify(login.body));
-    const made = await call('POST', '/auth/tokens', {
-      cookie: login.setCookie.split(';')[0] ?? '',
-      csrf: String(login.body.csrf),
-      body: { name: 'test', scopes: ['write'] },
-    });
-    token = String(made.body.secret);
+    token = await member('carol');
+    daveToken = await member('dave');
+    erinToken = await member('erin');
     await h.campaign(`campaign: note
 job_types:
   gen:
@@ -92,6 +128,33 @@ stages:
     type: generator
     job_type: gen
     launch_setup: cluster
+`);
+    // part: one file in four fails every time, and the recovery's one step retries it in vain.
+    await h.declareInputs(['fr_a', 'fr_b', 'fr_c', 'fr_d']);
+    await h.campaign(`campaign: alarm
+job_types:
+  gen:
+    command: ${h.bin}/gen.sh
+    jobs: 1
+    output_patterns: ["gen_%"]
+  proc:
+    command: ${h.bin}/proc.sh
+    output_patterns: ["out_%"]
+    recovery:
+      - type: consumed_status
+launch_setups:
+  here:
+    engine: local
+stages:
+  part:
+    input: "file_name like 'fr_%%'"
+    job_type: proc
+    launch_setup: here
+    overrides: [["--fail=", "fr_b"]]
+  gate:
+    type: generator
+    job_type: gen
+    launch_setup: here
 `);
   });
 
@@ -158,7 +221,7 @@ stages:
     assert.equal(outcome.kind, 'launched');
     await h.settle();
     const mail = await until('the stage-located e-mail', () =>
-      sink.mails.find((m) => m.raw.includes('stage located')),
+      sink.mails.find((m) => plain(m).includes('stage located')),
     );
     assert.deepEqual(mail.to, ['carol@example.org']);
     assert.match(mail.raw, /Subject: \[POMS\] stage located: exp\/note\/make/);
@@ -200,7 +263,188 @@ stages:
     );
   });
 
-  it('a launch failure reaches the outbox', async () => {
+  it('a launch stopped by a hold and queued is told by e-mail and webhook', async () => {
+    const alarm = await h.server.store.campaigns.get(EXPERIMENT, 'alarm');
+    const watched = await call('PUT', `/experiments/${EXPERIMENT}/campaigns/alarm/watch`, {
+      token,
+      body: {},
+    });
+    assert.ok(watched.status < 300, JSON.stringify(watched.body));
+    await h.server.execution.control.hold(
+      { kind: 'stage', experiment: EXPERIMENT, campaignId: alarm.id, stage: 'gate' },
+      'admin',
+      'disk full at the site',
+    );
+    const outcome = await h.launch('alarm', 'gate');
+    assert.equal(outcome.kind, 'held');
+    if (outcome.kind !== 'held') return;
+    const queued = outcome.entry.id;
+    const mail = await until('the held-launch e-mail', () =>
+      mailsTo('carol').find((m) => plain(m).includes(queued)),
+    );
+    const text = plain(mail);
+    assert.match(text, /Subject: \[POMS\] launch held: exp\/alarm\/gate/);
+    assert.match(text, /alarm\/gate: a launch by alice is held and queued/);
+    assert.match(text, /https:\/\/poms\.example\/e\/exp\/campaigns\/alarm\/stages\/gate/);
+    const [hook, ...more] = await until('the held-launch webhook', () => {
+      const found = hooksOf('held_launch_queued');
+      return found.length > 0 ? found : undefined;
+    });
+    assert.ok(hook);
+    assert.equal(more.length, 0, 'one queued launch, one message');
+    assert.equal(hook.problem, undefined, 'the receiver verified the signature');
+    assert.deepEqual(
+      { campaign: hook.event.campaign, stage: hook.event.stage },
+      { campaign: 'alarm', stage: 'gate' },
+    );
+    assert.match(hook.event.summary, new RegExp(queued));
+  });
+
+  it('a stage whose files keep failing: failure rate by each threshold, then recovery exhausted', async () => {
+    // carol (campaign, 5 %, e-mail and webhook) and dave (the stage, 50 %, e-mail) hear it;
+    // erin (the stage, daily digest) gets it held for the digest.
+    for (const [who, body] of [
+      [daveToken, { failure_threshold_pct: 50 }],
+      [erinToken, { digest: 'daily' }],
+    ] as const) {
+      const set = await call('PUT', '/me/notifications', { token: who, body });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const watched = await call('PUT', `/experiments/${EXPERIMENT}/campaigns/alarm/watch`, {
+        token: who,
+        body: { stage: 'part' },
+      });
+      assert.ok(watched.status < 300, JSON.stringify(watched.body));
+    }
+    assert.equal((await h.launch('alarm', 'part')).kind, 'launched');
+    await h.settle();
+    const part = await h.submissions('part');
+    const first = part.find((s) => s.parent_id === null);
+    const recovery = part.find((s) => s.parent_id !== null);
+    assert.ok(first && recovery, part.map((s) => `${s.id}:${s.status}`).join(' '));
+    assert.equal(part.length, 2, 'one recovery step, so one recovery');
+    const exhausted = await until('the recovery-exhausted webhook', () =>
+      hooksOf('recovery_exhausted').find((x) => x.event.campaign === 'alarm'),
+    );
+    // Seen after every other event of the run (its history entry is the last one): then sent.
+    await until('the campaign-finished webhook', () =>
+      hooksOf('campaign_finished').find((x) => x.event.campaign === 'alarm'),
+    );
+    await allSent();
+
+    // Failure rate: 1 of 4 files (25 %) in the first pass, 1 of 1 in the recovery.
+    const rates = hooksOf('failure_rate').filter((x) => x.event.campaign === 'alarm');
+    assert.deepEqual(
+      rates.map((x) => [x.event.submission_id, x.event.failure_rate, x.problem]).sort(),
+      [
+        [first.id, 0.25, undefined],
+        [recovery.id, 1, undefined],
+      ].sort(),
+    );
+    assert.match(
+      rates.find((x) => x.event.submission_id === first.id)?.event.summary ?? '',
+      /alarm\/part: 1 of 4 file\(s\) failed \(25\.0 %\)/,
+    );
+    const carolRate = await until("carol's failure-rate e-mail", () =>
+      mailsTo('carol').find(
+        (m) => plain(m).includes('failure rate') && plain(m).includes(first.id),
+      ),
+    );
+    const text = plain(carolRate);
+    assert.match(text, /Subject: \[POMS\] failure rate above threshold: exp\/alarm\/part/);
+    assert.match(text, /1 of 4 file\(s\) failed \(25\.0 %\)/);
+    assert.match(text, new RegExp(`submission: ${first.id}`));
+    assert.match(text, new RegExp(`https://poms\\.example/e/exp/submissions/${first.id}`));
+    // dave's threshold is 50 %: the recovery's 100 % reaches him, the first pass's 25 % does not.
+    await until("dave's failure-rate e-mail for the recovery", () =>
+      mailsTo('dave').find(
+        (m) => plain(m).includes('failure rate') && plain(m).includes(recovery.id),
+      ),
+    );
+    await until("dave's recovery-exhausted e-mail", () =>
+      mailsTo('dave').find((m) => plain(m).includes('recovery exhausted')),
+    );
+    assert.equal(
+      mailsTo('dave').filter(
+        (m) => plain(m).includes('failure rate') && plain(m).includes(first.id),
+      ).length,
+      0,
+      'below the threshold: no e-mail',
+    );
+    const daveRows = await h.server.store.notifications.outbox({ username: 'dave' });
+    assert.deepEqual(
+      daveRows.filter((r) => r.event.kind === 'failure_rate').map((r) => r.event.submission_id),
+      [recovery.id],
+      'below the threshold: not even queued',
+    );
+
+    // Recovery exhausted: once, for the recovery that had no step left, not for the first pass.
+    const allExhausted = hooksOf('recovery_exhausted').filter((x) => x.event.campaign === 'alarm');
+    assert.equal(allExhausted.length, 1);
+    assert.equal(exhausted.problem, undefined);
+    assert.equal(exhausted.event.stage, 'part');
+    assert.equal(exhausted.event.submission_id, recovery.id);
+    assert.match(exhausted.event.summary, /no recovery left after .* 1 file\(s\) still failed/);
+    const daveExhausted = plain(
+      mailsTo('dave').find((m) => plain(m).includes('recovery exhausted')) ?? { to: [], raw: '' },
+    );
+    assert.match(daveExhausted, /Subject: \[POMS\] recovery exhausted: exp\/alarm\/part/);
+    assert.match(
+      daveExhausted,
+      new RegExp(`https://poms\\.example/e/exp/submissions/${recovery.id}`),
+    );
+    // erin asked for a digest: nothing yet.
+    assert.equal(mailsTo('erin').length, 0);
+  });
+
+  it('a daily-digest user gets the held events in one e-mail after midnight', async () => {
+    const held = (await h.server.store.notifications.outbox({ username: 'erin' })).filter(
+      (r) => r.state === 'held',
+    );
+    const kinds = new Set<string>(held.map((r) => r.event.kind));
+    for (const kind of [
+      'stage_located',
+      'failure_rate',
+      'recovery_exhausted',
+      'campaign_finished',
+    ]) {
+      assert.ok(kinds.has(kind), `held ${kind}: ${[...kinds].join()}`);
+    }
+    // The notifier as it runs the first time after midnight UTC (its clock is injected).
+    const today = new Date();
+    const tomorrow = new Date(
+      Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1, 0, 5),
+    );
+    const notifier = new Notifier({
+      store: h.server.store,
+      now: () => tomorrow,
+      mailer: smtpMailer(sink.url, 'poms@test.example'),
+      publicUrl: () => 'https://poms.example',
+      settleMs: 200,
+    });
+    try {
+      await notifier.tick();
+      const digest = await until('the digest e-mail', () => mailsTo('erin')[0]);
+      const text = plain(digest);
+      assert.match(
+        text,
+        new RegExp(`Subject: \\[POMS\\] daily digest: ${held.length} event\\(s\\)`),
+      );
+      for (const row of held) {
+        assert.ok(text.includes(row.event.summary), `the digest lists: ${row.event.summary}`);
+      }
+      assert.match(text, /failure rate above threshold: alarm\/part: 1 of 4 file\(s\) failed/);
+      assert.match(text, /https:\/\/poms\.example\/e\/exp\/submissions\/sub_\w+/);
+      await notifier.tick();
+    } finally {
+      await notifier.stop();
+    }
+    assert.equal(mailsTo('erin').length, 1, 'each held event in one digest');
+    const after = await h.server.store.notifications.outbox({ username: 'erin' });
+    assert.equal(after.filter((r) => r.state === 'held').length, 0);
+    assert.equal(after.filter((r) => r.state === 'digested').length, held.length);
+  });
+
+  it('a launch the engine refuses (no HTCondor here) is told once, by e-mail and webhook', async () => {
     const campaign = await h.server.store.campaigns.get(EXPERIMENT, 'note');
     await h.server.store.watches.watch({
       username: 'carol',
@@ -219,6 +463,24 @@ stages:
     assert.deepEqual(rows.map((r) => r.channel).sort(), ['email', 'webhook']);
     assert.match(rows[0]?.event.summary ?? '', /could not be launched/);
     if (outcome.kind === 'launched') {
+      const id = outcome.submission.id;
+      const mail = await until('the launch-failed e-mail', () =>
+        mailsTo('carol').find((m) => plain(m).includes('launch failed') && plain(m).includes(id)),
+      );
+      const text = plain(mail);
+      assert.match(text, /Subject: \[POMS\] launch failed: exp\/note\/away/);
+      assert.match(
+        text,
+        new RegExp(`note/away: submission ${id} could not be launched: .*condor_q`),
+      );
+      assert.match(text, new RegExp(`https://poms\\.example/e/exp/submissions/${id}`));
+      const hook = await until('the launch-failed webhook', () =>
+        hooksOf('launch_failed').find((x) => x.event.submission_id === id),
+      );
+      assert.equal(hook.problem, undefined, 'the receiver verified the signature');
+      assert.equal(hook.event.stage, 'away');
+      // However often the executor retries the launch: one message per submission.
+      assert.equal(hooksOf('launch_failed').length, 1);
       await h.server.execution.control.kill(
         { kind: 'submission', id: outcome.submission.id },
         'alice',
@@ -259,11 +521,11 @@ stages:
     await third.stop();
     const mails = sink.mails
       .slice(mailsBefore)
-      .filter((m) => m.raw.includes(outcome.submission.id));
+      .filter((m) => plain(m).includes(outcome.submission.id));
     const hooks = receiver.hooks
       .slice(hooksBefore)
       .filter((x) => x.body.includes(outcome.submission.id));
-    assert.equal(mails.filter((m) => m.raw.includes('stage located')).length, 1);
+    assert.equal(mails.filter((m) => plain(m).includes('stage located')).length, 1);
     assert.equal(hooks.filter((x) => x.headers.event === 'stage_located').length, 1);
     assert.equal(sink.mails.length - mailsBefore + receiver.hooks.length - hooksBefore, sent);
     assert.ok(hooks.every((x) => x.problem === undefined));

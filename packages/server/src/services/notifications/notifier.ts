@@ -9,9 +9,17 @@ import { detectEvents } from './detect.ts';
 import { queueDigests } from './digest.ts';
 import type { Mailer } from './email.ts';
 import { outboxEntriesOf } from './fanout.ts';
+import {
+  lookAtPublications,
+  sameMarks,
+  stuckEvents,
+  type StuckMarks,
+} from './publication-stuck.ts';
 
 const HISTORY_CURSOR = 'history';
 const HELD_CURSOR = 'held_launches';
+/** Which submissions' publications were told stuck (publication-stuck.ts). */
+const STUCK_CURSOR = 'publications_stuck';
 
 export interface NotifierOptions {
   readonly store: Store;
@@ -79,7 +87,7 @@ export class Notifier {
     await this.deliver();
   }
 
-  /** Turns new history into outbox rows. @returns the rows added. */
+  /** Turns new history and newly stuck publications into outbox rows. @returns the rows added. */
   async detect(): Promise<number> {
     const now = this.options.now();
     const cursors = await this.cursors(now);
@@ -88,17 +96,21 @@ export class Notifier {
       finisherWaitMs: this.options.finisherWaitMs ?? 300_000,
       limit: 500,
     });
+    const stuck = stuckEvents(cursors.stuck, await lookAtPublications(this.store));
+    const marked = !sameMarks(stuck.marks, cursors.stuck);
     const moved = found.history !== cursors.history || found.held !== cursors.held;
-    if (!moved && !cursors.fresh) return 0;
+    if (!moved && !marked && !cursors.fresh) return 0;
     const email = this.options.mailer !== undefined;
     return this.store.transaction(async (tx) => {
       let added = 0;
-      for (const event of found.events) {
+      for (const event of [...found.events, ...stuck.events]) {
         added += (await tx.notifications.enqueue(await outboxEntriesOf(tx, event, { email })))
           .length;
       }
       await tx.notifications.setCursor(HISTORY_CURSOR, JSON.stringify(found.history));
       await tx.notifications.setCursor(HELD_CURSOR, JSON.stringify(found.held));
+      // With the rows: a stop before this commit tells again, one after it never does.
+      if (marked) await tx.notifications.setCursor(STUCK_CURSOR, JSON.stringify(stuck.marks));
       return added;
     });
   }
@@ -137,11 +149,14 @@ export class Notifier {
   /** The stored cursors; on the very first look, now (old history is not news). */
   private async cursors(
     now: Date,
-  ): Promise<{ history: HistoryCursor; held: HeldCursor; fresh: boolean }> {
+  ): Promise<{ history: HistoryCursor; held: HeldCursor; stuck: StuckMarks; fresh: boolean }> {
     const start = now.toISOString();
     const history = await this.store.notifications.cursor(HISTORY_CURSOR);
     const held = await this.store.notifications.cursor(HELD_CURSOR);
+    // None yet: a publication already stuck is told at the first look (it still needs a person).
+    const stuck = await this.store.notifications.cursor(STUCK_CURSOR);
     return {
+      stuck: stuck === undefined ? {} : (JSON.parse(stuck) as StuckMarks),
       history:
         history === undefined
           ? { at: start, submission_id: '', seq: -1 }
