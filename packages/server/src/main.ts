@@ -87,6 +87,8 @@ export interface ServerOptions extends StoreLocation {
   publishCheckMs?: number;
   /** How often keep-up reads an external input dataset again. Default 60 s. */
   externalIntervalMs?: number;
+  /** Between two looks at the keep-up stages' input datasets. Default 5 s. */
+  keepUpIntervalMs?: number;
   /** Days kept job logs outlive their submission's last update. Default POMS_LOG_RETENTION_DAYS, else 30. */
   logRetentionDays?: number;
   /** E-mail and webhook notifications (docs/notifications.md); environment variables give defaults. */
@@ -163,6 +165,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       retentionDays: options.logRetentionDays ?? retentionDaysFromEnv(),
       ...(log === undefined ? {} : { log }),
     });
+    metrics.watchQueues({ logKeeper: () => logKeeper.queueDepth });
     const execution = createExecution({
       store,
       engines: batch.engines,
@@ -180,6 +183,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ...(options.externalIntervalMs === undefined
         ? {}
         : { externalIntervalMs: options.externalIntervalMs }),
+      ...(options.keepUpIntervalMs === undefined
+        ? {}
+        : { keepUpIntervalMs: options.keepUpIntervalMs }),
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
       ...(log === undefined ? {} : { log }),
       onCycle: () => {

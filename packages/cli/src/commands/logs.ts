@@ -2,7 +2,7 @@
 // its launch log and a table of its jobs with the sizes of their kept logs: with hundreds of jobs
 // a production person first wants to see which ones failed and how much they wrote, then reads
 // one (`poms logs SUB 17`). With JOB it prints the job's whole kept stdout, then stderr (or one
-// `--stream`); `--follow` polls every second and prints what is new until the job has ended.
+// `--stream`); `--follow` polls every second and prints each new line until the job has ended.
 import type { Command } from 'commander';
 import type { Execution } from '@poms/server';
 import { localOptions, table, wholeNumber, type LocalOptions, type RunAsync } from '../local.ts';
@@ -173,14 +173,29 @@ async function jobLogs(
   return EXIT_OK;
 }
 
-/** Prints what is new every second until the job has ended and everything is printed. */
+/** Characters of an unfinished line `--follow` holds back, at most. */
+const MAX_HELD_BACK = 64 * 1024;
+
+/**
+ * Prints what is new every second until the job has ended and everything is printed. Whole lines
+ * only while the job runs: a line the job is still writing is held back until its end comes
+ * (printing it in two pieces would break it in two, as every print ends a line).
+ */
 async function follow(io: Io, source: LogSource, index: number, stream: Stream): Promise<number> {
   let offset = 0;
+  let partial = '';
   for (;;) {
     const chunk = await source.chunk(index, stream, offset);
-    if (chunk.text !== '') io.out(chunk.text);
+    const text = partial + chunk.text;
     const caughtUp = chunk.size === null || chunk.next_offset >= chunk.size;
-    if (chunk.final && caughtUp) return EXIT_OK;
+    if (chunk.final && caughtUp) {
+      if (text !== '') io.out(text);
+      return EXIT_OK;
+    }
+    // A log that never ends a line (a progress bar, binary) is still shown, in pieces.
+    const whole = text.length > MAX_HELD_BACK ? text.length : text.lastIndexOf('\n') + 1;
+    if (whole > 0) io.out(text.slice(0, whole));
+    partial = text.slice(whole);
     const moved = chunk.next_offset !== offset;
     offset = chunk.next_offset;
     if (!moved || caughtUp) await new Promise((r) => setTimeout(r, followInterval()));

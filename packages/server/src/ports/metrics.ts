@@ -4,6 +4,7 @@
  * (millions of rows) is never scanned here: files are counted as jobs report them.
  */
 import type { Engine, SubmissionStatus } from '@poms/core';
+import type { OutboxChannel } from './notifications.ts';
 import type { TrackedJobState } from './submissions.ts';
 
 export interface OperationalCounts {
@@ -24,6 +25,15 @@ export interface OperationalCounts {
   readonly unfinished: number;
   /** Held launches still queued (not released), by experiment. */
   readonly heldLaunches: readonly { readonly experiment: string; readonly count: number }[];
+  /**
+   * Notification outbox rows not sent yet, by channel: `email` and `webhook` rows pending (due,
+   * or waiting to retry), `digest` rows held for the next daily digest. Channels without any
+   * are absent.
+   */
+  readonly notificationQueue: readonly {
+    readonly channel: OutboxChannel;
+    readonly count: number;
+  }[];
 }
 
 export interface MetricsRepository {

@@ -1391,7 +1391,7 @@ export function describeExecutionConformance(name: string, open: OpenFreshStore)
           await invalid(store.submissions.endedJobsSince(since, 0), 'limit');
         }));
 
-      it('counts submissions, jobs, the executor queue and held launches for metrics', () =>
+      it('counts submissions, jobs, the executor queue, held launches and unsent notifications for metrics', () =>
         use(async (f) => {
           const { store } = f;
           assert.deepEqual(await store.metrics.counts(), {
@@ -1399,6 +1399,7 @@ export function describeExecutionConformance(name: string, open: OpenFreshStore)
             jobs: [],
             unfinished: 0,
             heldLaunches: [],
+            notificationQueue: [],
           });
           // 3 local jobs, 1 slurm job, 1 local job in the other experiment.
           const a = await f.submission({
@@ -1433,6 +1434,34 @@ export function describeExecutionConformance(name: string, open: OpenFreshStore)
             campaignId: f.otherCampaignId,
           });
           await store.control.takeHeldLaunch(taken.entry.id, 'launched');
+          // The notification outbox: two webhooks (one sent since), an e-mail, a digest row.
+          const event = {
+            key: 'k',
+            kind: 'stage_located' as const,
+            experiment: EXP,
+            campaign_id: f.campaignId,
+            campaign: 'c',
+            stage: 'reco',
+            submission_id: null,
+            at: f.now(),
+            summary: 's',
+          };
+          const row = (id: string, channel: 'email' | 'webhook' | 'digest') => ({
+            id,
+            username: 'bob',
+            channel,
+            event,
+            state: channel === 'digest' ? ('held' as const) : ('pending' as const),
+          });
+          await store.notifications.enqueue([
+            row('n1', 'webhook'),
+            row('n2', 'webhook'),
+            row('n3', 'email'),
+            row('n4', 'digest'),
+          ]);
+          const sent = (await store.notifications.outbox()).find((r) => r.id === 'n1');
+          assert.ok(sent && (await store.notifications.claim('n1', sent.next_at, sent.next_at)));
+          await store.notifications.markSent('n1');
 
           const counts = await store.metrics.counts();
           const sorted = (rows: readonly object[]) => rows.map((r) => JSON.stringify(r)).sort();
@@ -1460,6 +1489,14 @@ export function describeExecutionConformance(name: string, open: OpenFreshStore)
             sorted([
               { experiment: EXP, count: 1 },
               { experiment: OTHER, count: 1 },
+            ]),
+          );
+          assert.deepEqual(
+            sorted(counts.notificationQueue),
+            sorted([
+              { channel: 'webhook', count: 1 },
+              { channel: 'email', count: 1 },
+              { channel: 'digest', count: 1 },
             ]),
           );
         }));

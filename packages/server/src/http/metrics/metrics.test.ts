@@ -26,6 +26,8 @@ job_types:
 launch_setups:
   here:
     engine: local
+  cluster:
+    engine: htcondor
 stages:
   make:
     type: generator
@@ -34,6 +36,10 @@ stages:
     needs: [make]
     job_type: proc
     overrides: [["--fail=", "_1.dat"]]
+  away:
+    type: generator
+    job_type: gen
+    launch_setup: cluster
 `;
 }
 
@@ -117,6 +123,8 @@ describe('GET /metrics', () => {
       poms_jobs: 'gauge',
       poms_executor_queue_submissions: 'gauge',
       poms_held_launches: 'gauge',
+      poms_notification_queue_deliveries: 'gauge',
+      poms_log_keeper_queue_tasks: 'gauge',
       poms_files_total: 'counter',
       poms_launch_latency_seconds: 'histogram',
       poms_launch_failures_total: 'counter',
@@ -187,5 +195,60 @@ describe('GET /metrics', () => {
       }) >= 1,
     );
     assert.ok(total(all, 'poms_http_request_duration_seconds_count', { status: '2xx' }) > 0);
+  });
+
+  it("shows the worker queues: unsent notifications by channel, the log keeper's work", async () => {
+    // Stopped, the notifier sends nothing: the rows below stay as they are while we look.
+    await h.server.notifier.stop();
+    const event = {
+      kind: 'stage_located' as const,
+      experiment: 'exp',
+      campaign_id: 'cmp_x',
+      campaign: 'metered',
+      stage: 'make',
+      submission_id: null,
+      at: new Date().toISOString(),
+      summary: 'metered/make is Located',
+    };
+    await h.server.store.notifications.enqueue(
+      (['webhook', 'webhook', 'email', 'digest'] as const).map((channel, i) => ({
+        id: `ntf_metrics_${i}`,
+        username: 'bob',
+        channel,
+        event: { ...event, key: `stage_located:metrics_${i}` },
+        state: channel === 'digest' ? 'held' : 'pending',
+      })),
+    );
+    const all = samples((await scrape(h.server.url, bearer(adminToken))).text);
+    const queued = (channel: string) =>
+      total(all, 'poms_notification_queue_deliveries', { channel });
+    assert.deepEqual([queued('webhook'), queued('email'), queued('digest')], [2, 1, 1]);
+    // Every state has its series (0 when idle), read from the server's own log keeper.
+    const keeper = all.filter((x) => x.name === 'poms_log_keeper_queue_tasks');
+    assert.deepEqual(keeper.map((x) => x.labels.state).sort(), ['running', 'waiting']);
+    assert.ok(keeper.every((x) => Number.isInteger(x.value) && x.value >= 0));
+  });
+
+  it('counts a failed engine poll', async () => {
+    // Jobs the HTCondor engine accepted, then its schedd cannot be asked (no condor_q here):
+    // each poll of them fails, and leaves them as they are.
+    const outcome = await h.launch('metered', 'away', { ignoreHolds: true });
+    assert.equal(outcome.kind, 'launched');
+    if (outcome.kind !== 'launched') return;
+    const errors = async () =>
+      total(
+        samples((await scrape(h.server.url, bearer(adminToken))).text),
+        'poms_engine_poll_errors_total',
+        { engine: 'htcondor' },
+      );
+    assert.equal(await errors(), 0, 'no htcondor job yet, so no poll of it');
+    await h.server.store.submissions.recordBatch(outcome.submission.id, 'cluster-1', ['17.0']);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if ((await errors()) >= 1) break;
+      assert.ok(Date.now() < deadline, 'no failed poll of htcondor was counted');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(h.logs.some((line) => /poll of htcondor failed/.test(line)));
   });
 });

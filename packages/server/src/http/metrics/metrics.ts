@@ -1,9 +1,11 @@
 // The Prometheus metrics of one server (docs/monitoring.md lists them). One Registry per server,
 // never prom-client's global one: tests start several servers in one process. Counters and
 // histograms move as things happen (the executor's observer, job file reports, HTTP answers);
-// the gauges that count rows are set from a handful of aggregate queries at each scrape.
+// the gauges that count rows are set from a handful of aggregate queries at each scrape, and the
+// in-process work queues' gauges from the queues themselves.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MetricsRepository, OperationalCounts } from '../../ports/metrics.ts';
+import { OUTBOX_CHANNELS } from '../../ports/notifications.ts';
 
 /** Seconds from a fraction of a second (a fast poll) to an hour (a launch that waited for a hold). */
 const LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
@@ -37,6 +39,18 @@ export class PomsMetrics {
     name: 'poms_held_launches',
     help: 'Launches queued behind a hold, by experiment',
     labelNames: ['experiment'] as const,
+    registers: this.registers,
+  });
+  readonly notificationQueue = new Gauge({
+    name: 'poms_notification_queue_deliveries',
+    help: 'Notifications not sent yet, by channel: e-mails and webhooks pending (due, or waiting to retry), events held for the daily digest (digest)',
+    labelNames: ['channel'] as const,
+    registers: this.registers,
+  });
+  readonly logKeeperQueue = new Gauge({
+    name: 'poms_log_keeper_queue_tasks',
+    help: "The log keeper's work: job log fetches and launch-log writes waiting for a slot or running",
+    labelNames: ['state'] as const,
     registers: this.registers,
   });
   readonly files = new Counter({
@@ -91,8 +105,16 @@ export class PomsMetrics {
     registers: this.registers,
   });
 
+  /** The log keeper's queue, read at each scrape; none until the server hands it over. */
+  private logKeeperDepth: (() => { waiting: number; running: number }) | undefined;
+
   constructor(private readonly store: MetricsRepository) {
     collectDefaultMetrics({ register: this.registry, prefix: 'poms_' });
+  }
+
+  /** The in-process work queues the server runs, read at each scrape. */
+  watchQueues(queues: { logKeeper: () => { waiting: number; running: number } }): void {
+    this.logKeeperDepth = queues.logKeeper;
   }
 
   get contentType(): string {
@@ -102,6 +124,11 @@ export class PomsMetrics {
   /** The exposition text: the store's counts read now, everything else as it stands. */
   async scrape(): Promise<string> {
     this.showCounts(await this.store.counts());
+    const depth = this.logKeeperDepth?.();
+    if (depth !== undefined) {
+      this.logKeeperQueue.set({ state: 'waiting' }, depth.waiting);
+      this.logKeeperQueue.set({ state: 'running' }, depth.running);
+    }
     return this.registry.metrics();
   }
 
@@ -122,6 +149,11 @@ export class PomsMetrics {
     this.heldLaunches.reset();
     for (const r of counts.heldLaunches) {
       this.heldLaunches.set({ experiment: r.experiment }, r.count);
+    }
+    // A fixed, short list: every channel has a series, 0 when nothing waits (alerts need one).
+    for (const channel of OUTBOX_CHANNELS) {
+      const row = counts.notificationQueue.find((r) => r.channel === channel);
+      this.notificationQueue.set({ channel }, row?.count ?? 0);
     }
   }
 }

@@ -100,6 +100,11 @@ export class LogKeeper implements ExecutorObserver {
     await this.queue.stop();
   }
 
+  /** Log fetches and launch-log writes waiting and under way (GET /metrics). */
+  get queueDepth(): { waiting: number; running: number } {
+    return this.queue.depth;
+  }
+
   /** Resolves when the queued work is done (tests). */
   idle(): Promise<void> {
     return this.queue.idle();

@@ -207,6 +207,34 @@ stages:
     await keeper.stop();
   });
 
+  it('says how much work waits and runs (the metrics queue gauge)', async () => {
+    rmSync(join(logsDir(), id), { recursive: true, force: true });
+    let open = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const engine = {
+      logs: async () => {
+        await gate;
+        return { stdout: 'out\n', stderr: '', truncated: false };
+      },
+    };
+    const keeper = new LogKeeper({
+      store: h.server.store,
+      engines: { local: engine as never },
+      kept: keptLogsOf(h.server.dataDir),
+      concurrency: 1,
+    });
+    assert.deepEqual(keeper.queueDepth, { waiting: 0, running: 0 });
+    for (const index of [0, 1]) {
+      keeper.keepJob({ submission_id: id, index, engine: 'local', engine_id: `e${index}` });
+    }
+    assert.deepEqual(keeper.queueDepth, { waiting: 1, running: 1 });
+    open();
+    await keeper.idle();
+    assert.deepEqual(keeper.queueDepth, { waiting: 0, running: 0 });
+    assert.ok(existsSync(join(logsDir(), id, '1.stdout')));
+    await keeper.stop();
+  });
+
   it('deletes logs of submissions not updated within the retention period, keeps the others', async () => {
     assert.ok(existsSync(join(logsDir(), id)));
     const at = (days: number) => {

@@ -21,6 +21,11 @@ export class WorkQueue {
     return true;
   }
 
+  /** Tasks waiting for a free slot, and running (the metrics' queue depth). */
+  get depth(): { waiting: number; running: number } {
+    return { waiting: this.waiting.length, running: this.running.size };
+  }
+
   /** Resolves when nothing waits or runs. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);

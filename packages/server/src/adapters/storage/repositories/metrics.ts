@@ -1,8 +1,9 @@
-// The scrape-time counts of GET /metrics: four GROUP BY queries, the same on SQLite and PostgreSQL.
+// The scrape-time counts of GET /metrics: five GROUP BY queries, the same on SQLite and PostgreSQL.
 // PostgreSQL returns count(*) as a bigint string, hence Number() everywhere.
 import type { Kysely } from 'kysely';
 import type { Engine, SubmissionStatus } from '@poms/core';
 import type { MetricsRepository, OperationalCounts } from '../../../ports/metrics.ts';
+import type { OutboxChannel } from '../../../ports/notifications.ts';
 import type { TrackedJobState } from '../../../ports/submissions.ts';
 import type { Database } from '../schema.ts';
 
@@ -10,7 +11,7 @@ export class KyselyMetricsRepository implements MetricsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async counts(): Promise<OperationalCounts> {
-    const [submissions, jobs, unfinished, held] = await Promise.all([
+    const [submissions, jobs, unfinished, held, outbox] = await Promise.all([
       this.db
         .selectFrom('submissions')
         .select(['experiment', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
@@ -44,6 +45,13 @@ export class KyselyMetricsRepository implements MetricsRepository {
         .where('released_at', 'is', null)
         .groupBy('experiment')
         .execute(),
+      // Sent, failed and dropped rows are history; the (state, next_at) index finds the rest.
+      this.db
+        .selectFrom('notification_outbox')
+        .select(['channel', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('state', 'in', ['pending', 'held'])
+        .groupBy('channel')
+        .execute(),
     ]);
     return {
       submissions: submissions.map((r) => ({
@@ -59,6 +67,10 @@ export class KyselyMetricsRepository implements MetricsRepository {
       })),
       unfinished: Number(unfinished.n),
       heldLaunches: held.map((r) => ({ experiment: r.experiment, count: Number(r.n) })),
+      notificationQueue: outbox.map((r) => ({
+        channel: r.channel as OutboxChannel,
+        count: Number(r.n),
+      })),
     };
   }
 }
