@@ -14,6 +14,7 @@ import { splitCommands } from './commands/split.ts';
 import { startCommand } from './commands/start.ts';
 import { submissionCommands } from './commands/submissions.ts';
 import { triageCommands } from './commands/triage.ts';
+import { watchCommands } from './commands/watch.ts';
 import { EXIT_PROBLEMS, EXIT_USAGE, UsageError, processIo, type Io } from './output.ts';
 import { RemoteError } from './remote/client.ts';
 import { credentialCommands } from './remote/credentials.ts';
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   scheduleCommands(program, io, runAsync);
   triageCommands(program, io, runAsync);
   notifyCommands(program, io, runAsync);
+  watchCommands(program, io, runAsync);
   demoCommand(program, io, runAsync);
   backupCommands(program, io, runAsync);
   for (const command of program.commands) command.exitOverride();

@@ -351,3 +351,318 @@ describe('poms approve/reject on a server', () => {
     assert.match(twice.err, /^poms: error submission\.bad-state: /);
   });
 });
+
+describe('poms watch/unwatch/watches on a server', () => {
+  const watchesOf = async (user: string) =>
+    (await server.store.watches.watches(user, 'demo')).map((w) => w.stage).sort();
+
+  it('watches a stage and the campaign, lists them, and stops watching', async () => {
+    const stage = await runPoms('watch', 'rc', 'make');
+    assert.equal(stage.code, 0, stage.err);
+    assert.match(stage.out, /^watching stage rc\/make \(since \d{4}-\d\d-\d\dT.+\)$/);
+    const campaign = await runPoms('watch', 'rc', '--json');
+    assert.equal(campaign.code, 0, campaign.err);
+    const record = JSON.parse(campaign.out) as Record<string, unknown>;
+    assert.deepEqual([record.campaign, record.stage, record.experiment], ['rc', null, 'demo']);
+    // Watching again keeps the one watch.
+    assert.equal((await runPoms('watch', 'rc/make')).code, 0);
+    assert.deepEqual(await watchesOf('admin'), ['make', null].sort());
+
+    const listed = await runPoms('watches');
+    assert.equal(listed.code, 0, listed.err);
+    const rows = listed.out.split('\n');
+    assert.match(rows[0] ?? '', /^CAMPAIGN\s+STAGE\s+SINCE$/);
+    assert.deepEqual(
+      rows.slice(1).map((r) => r.split(/\s+/).slice(0, 2)),
+      [
+        ['rc', '(all)'],
+        ['rc', 'make'],
+      ],
+    );
+    const paged = await runPoms('watches', '--json', '--limit', '1', '--offset', '1');
+    assert.equal(paged.code, 0, paged.err);
+    const page = JSON.parse(paged.out) as {
+      items: { campaign: string; stage: string }[];
+      total: number;
+    };
+    assert.equal(page.total, 2);
+    assert.deepEqual(
+      page.items.map((w) => [w.campaign, w.stage]),
+      [['rc', 'make']],
+    );
+
+    // Watches are the token user's own: pete watches nothing.
+    process.env.POMS_TOKEN = pete;
+    try {
+      const petes = await runPoms('watches', '--server', server.url);
+      assert.equal(petes.code, 0, petes.err);
+      assert.equal(petes.out, 'watching nothing in demo');
+    } finally {
+      delete process.env.POMS_TOKEN;
+    }
+
+    const stopped = await runPoms('unwatch', 'rc/make');
+    assert.equal(stopped.code, 0, stopped.err);
+    assert.equal(stopped.out, 'stopped watching stage rc/make');
+    assert.deepEqual(await watchesOf('admin'), [null]);
+    const again = await runPoms('unwatch', 'rc', 'make', '--json');
+    assert.equal(again.code, 0, again.err);
+    assert.deepEqual(JSON.parse(again.out), { removed: false });
+    assert.equal((await runPoms('unwatch', 'rc')).out, 'stopped watching campaign rc');
+    assert.deepEqual(await watchesOf('admin'), []);
+  });
+
+  it('refuses an unknown stage (exit 1, the server code) and bad arguments (exit 2)', async () => {
+    const unknown = await runPoms('watch', 'rc', 'nope');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /^poms: error launch\.unknown-stage: .*nope/);
+    const noCampaign = await runPoms('watch', 'no_such_campaign');
+    assert.equal(noCampaign.code, 1);
+    assert.match(noCampaign.err, /^poms: error [a-z]+\.not-found: /);
+    assert.equal((await runPoms('watch', 'rc/make', 'proc')).code, 2);
+    assert.equal((await runPoms('watches', '--limit', '0')).code, 2);
+    assert.deepEqual(await watchesOf('admin'), []);
+  });
+});
+
+describe('poms files, datasets and snapshots on a server', () => {
+  type Page<T> = { items: T[]; total: number };
+  type Output = { name: string; produced_by: { submission_id: string; campaign_revision: number } };
+
+  it('declares, queries, shows, walks provenance: the same records as the server has', async () => {
+    const file = join(dir, 'declare.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { name: 'fc_raw.root', size: 3, metadata: { data_tier: 'fc-raw', run_number: 7 } },
+        { name: 'fc_reco.root', metadata: { data_tier: 'fc-reco' }, parents: ['fc_raw.root'] },
+      ]),
+    );
+    const declared = await runPoms('files', 'declare', file, '--json');
+    assert.equal(declared.code, 0, declared.err);
+    assert.deepEqual(JSON.parse(declared.out), { created: 2, unchanged: 0, updated: 0 });
+    assert.equal(
+      (await server.store.catalog.getFile('demo', 'fc_reco.root')).parents[0],
+      'fc_raw.root',
+    );
+
+    const queried = await runPoms('files', 'query', "data_tier in ('fc-raw', 'fc-reco')");
+    assert.equal(queried.code, 0, queried.err);
+    assert.deepEqual(queried.out.split('\n'), ['fc_raw.root', 'fc_reco.root']);
+    const counted = await runPoms('files', 'query', 'run_number = 7', '--count', '--json');
+    assert.deepEqual(JSON.parse(counted.out), { count: 1 });
+    const bad = await runPoms('files', 'query', 'run_number = ');
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /^poms: error query\.syntax: /);
+
+    const shown = await runPoms('files', 'show', 'fc_reco.root', '--json');
+    assert.equal(shown.code, 0, shown.err);
+    assert.deepEqual(
+      JSON.parse(shown.out),
+      await server.store.catalog.getFile('demo', 'fc_reco.root'),
+    );
+    const text = await runPoms('files', 'show', 'fc_reco.root');
+    assert.match(text.out, /^ {2}parents: fc_raw\.root$/m);
+
+    const walked = await runPoms('files', 'provenance', 'fc_raw.root', '--descendants', '--json');
+    assert.equal(walked.code, 0, walked.err);
+    assert.deepEqual(
+      (JSON.parse(walked.out) as { nodes: { name: string }[] }).nodes.map((n) => n.name),
+      ['fc_raw.root', 'fc_reco.root'],
+    );
+    const missing = await runPoms('files', 'show', 'fc_none.root');
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /^poms: error store\.not-found: /);
+  });
+
+  it('locates a declared file over the API: idempotent, audited once; never declares one', async () => {
+    const located = await runPoms('files', 'locate', 'fc_raw.root', 'tape', '/pnfs/fc_raw.root');
+    assert.equal(located.code, 0, located.err);
+    assert.equal(located.out, 'fc_raw.root: tape:/pnfs/fc_raw.root');
+    const again = await runPoms(
+      'files',
+      'locate',
+      'fc_raw.root',
+      'tape',
+      '/pnfs/fc_raw.root',
+      '--json',
+    );
+    assert.equal((JSON.parse(again.out) as { added: boolean }).added, false);
+    assert.deepEqual((await server.store.catalog.getFile('demo', 'fc_raw.root')).replicas, [
+      { location: 'tape', path: '/pnfs/fc_raw.root' },
+    ]);
+    const audit = (await api(
+      'GET',
+      '/experiments/demo/audit?action=file.locate&object_id=fc_raw.root',
+      admin,
+    )) as Page<{ actor: string; summary: string }>;
+    assert.equal(audit.total, 1);
+    assert.match(audit.items[0]?.summary ?? '', /located fc_raw\.root at tape/);
+
+    const unknown = await runPoms('files', 'locate', 'fc_ghost.root', 'tape', '/pnfs/x');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /^poms: error store\.not-found: .*fc_ghost\.root/);
+    await assert.rejects(server.store.catalog.getFile('demo', 'fc_ghost.root'));
+    // Nobody unauthenticated may record one (the security matrix checks read tokens and roles).
+    const anonymous = await fetch(
+      `${server.url}/api/v1/experiments/demo/files/fc_raw.root/replicas`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ location: 'disk', path: '/d' }),
+      },
+    );
+    assert.equal(anonymous.status, 401);
+  });
+
+  it('defines, lists, shows and snapshots datasets; lists and shows snapshots', async () => {
+    const defined = await runPoms('datasets', 'define', 'fc_files', "data_tier like 'fc-%'");
+    assert.equal(defined.code, 0, defined.err);
+    assert.equal(defined.out, 'dataset fc_files: 2 files now');
+    const listed = await runPoms('files', 'datasets', '--kind', 'query');
+    assert.equal(listed.code, 0, listed.err);
+    assert.deepEqual(listed.out.split('\n'), [
+      "fc_files  query  data_tier like 'fc-%'",
+      "raw_files  query  data_tier = 'rc-raw'",
+    ]);
+    const none = await runPoms('datasets', 'list', '--kind', 'open', '--json');
+    assert.deepEqual(JSON.parse(none.out), { datasets: [], total: 0 });
+
+    const snap = await runPoms('datasets', 'snapshot', 'fc_files', '--json');
+    assert.equal(snap.code, 0, snap.err);
+    const snapshot = JSON.parse(snap.out) as { id: string; file_count: number };
+    assert.equal(snapshot.file_count, 2);
+    const shown = await runPoms('datasets', 'show', 'fc_files');
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /^ {2}files: 2 now$/m);
+    assert.match(shown.out, new RegExp(`^ {2}snapshots: 1\\n {4}${snapshot.id} {2}2 files `, 'm'));
+    const snaps = await runPoms('datasets', 'snapshots', 'fc_files', '--json');
+    assert.deepEqual(
+      (JSON.parse(snaps.out) as Page<{ id: string }>).items.map((s) => s.id),
+      [snapshot.id],
+    );
+    const apiList = (await api(
+      'GET',
+      '/experiments/demo/snapshots?dataset=fc_files',
+      admin,
+    )) as Page<{
+      id: string;
+    }>;
+    assert.deepEqual([apiList.items.map((s) => s.id), apiList.total], [[snapshot.id], 1]);
+    const files = await runPoms('snapshots', 'show', snapshot.id, '--files', '--json');
+    assert.equal(files.code, 0, files.err);
+    assert.deepEqual((JSON.parse(files.out) as { files: string[] }).files, [
+      'fc_raw.root',
+      'fc_reco.root',
+    ]);
+    const all = await runPoms('snapshots', 'list', '--json');
+    assert.ok(
+      (JSON.parse(all.out) as Page<{ id: string }>).items.some((s) => s.id === snapshot.id),
+    );
+  });
+
+  it('opens, fills and closes a dataset, and defines a field, on the server', async () => {
+    const opened = await runPoms('datasets', 'open', 'fc_picked', '--description', 'by hand');
+    assert.equal(opened.code, 0, opened.err);
+    assert.equal(opened.out, 'fc_picked  open  by hand: 0 files');
+    const added = await runPoms('datasets', 'add', 'fc_picked', 'fc_raw.root', 'fc_reco.root');
+    assert.equal(added.out, 'dataset fc_picked: 2 added, 0 already in it');
+    const closed = await runPoms('datasets', 'close', 'fc_picked', '--json');
+    assert.equal((JSON.parse(closed.out) as { file_count: number }).file_count, 2);
+    assert.notEqual((await server.store.catalog.getDataset('demo', 'fc_picked')).closed_at, null);
+    const late = await runPoms('datasets', 'add', 'fc_picked', 'rc_a.root');
+    assert.equal(late.code, 1);
+    assert.match(late.err, /^poms: error store\.conflict: /);
+    const open = await runPoms('files', 'datasets', '--kind', 'open', '--json');
+    assert.deepEqual(
+      (JSON.parse(open.out) as { datasets: { name: string }[] }).datasets.map((d) => d.name),
+      ['fc_picked'],
+    );
+
+    const field = await runPoms(
+      'files',
+      'field',
+      'fc_detector',
+      '--type',
+      'text',
+      '--values',
+      'near,far',
+    );
+    assert.equal(field.code, 0, field.err);
+    assert.equal((await runPoms('files', 'fields')).out, 'fc_detector  text one of near, far');
+    assert.equal(
+      (await runPoms('files', 'field', 'fc_detector', '--drop')).out,
+      'dropped field fc_detector',
+    );
+    assert.deepEqual(await server.store.catalog.metadataFields('demo'), []);
+  });
+
+  it('outputs of a campaign by config revision: the API ?revision= and poms files outputs', async () => {
+    const first = await launched('rc/make');
+    const file = join(dir, 'rc2.yaml');
+    writeFileSync(file, CAMPAIGN.replace('["--events=", "10"]', '["--events=", "20"]'));
+    const pushed = await runPoms('campaign', 'push', file);
+    assert.equal(pushed.code, 0, pushed.err);
+    const second = await launched('rc/make');
+    const revisions = [first, second].map(
+      async (id) => (await server.store.submissions.get(id)).campaign_revision,
+    );
+    const [r1, r2] = await Promise.all(revisions);
+    assert.ok(r1 !== undefined && r2 !== undefined && r2 > r1, `${r1} then ${r2}`);
+    await server.store.catalog.declareFiles('demo', [
+      { name: 'out_r1.root' },
+      { name: 'out_r2.root' },
+    ]);
+    await server.store.submissions.recordOutputs(first, 0, [
+      { name: 'out_r1.root', located: true },
+    ]);
+    await server.store.submissions.recordOutputs(second, 0, [
+      { name: 'out_r2.root', located: false },
+    ]);
+
+    const outputsOf = async (revision: number) =>
+      (
+        (await api(
+          'GET',
+          `/experiments/demo/campaigns/rc/outputs?revision=${revision}`,
+          admin,
+        )) as Page<Output>
+      ).items.map((o) => [o.name, o.produced_by.submission_id, o.produced_by.campaign_revision]);
+    assert.deepEqual(await outputsOf(r1), [['out_r1.root', first, r1]]);
+    assert.deepEqual(await outputsOf(r2), [['out_r2.root', second, r2]]);
+    const both = (await api(
+      'GET',
+      '/experiments/demo/campaigns/rc/outputs',
+      admin,
+    )) as Page<Output>;
+    assert.deepEqual(
+      both.items.map((o) => o.name),
+      ['out_r1.root', 'out_r2.root'],
+    );
+
+    const cli = await runPoms('files', 'outputs', 'rc', '--revision', String(r2));
+    assert.equal(cli.code, 0, cli.err);
+    assert.deepEqual(cli.out.split('\n'), [
+      'FILE         REVISION  STAGE  SUBMISSION' + ' '.repeat(second.length - 8) + 'JOB  LOCATED',
+      `out_r2.root  ${String(r2).padEnd(8)}  make   ${second}  0    no`,
+      '1-1 of 1 outputs of campaign rc',
+    ]);
+    const json = await runPoms(
+      'files',
+      'outputs',
+      'rc',
+      '--stage',
+      'make',
+      '--json',
+      '--limit',
+      '1',
+    );
+    const page = JSON.parse(json.out) as Page<Output>;
+    assert.deepEqual([page.items.map((o) => o.name), page.total], [['out_r1.root'], 2]);
+    const bySubmission = await runPoms('files', 'outputs', 'rc', '--submission', first, '--json');
+    assert.deepEqual(
+      (JSON.parse(bySubmission.out) as Page<Output>).items.map((o) => o.name),
+      ['out_r1.root'],
+    );
+  });
+});

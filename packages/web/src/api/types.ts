@@ -224,9 +224,27 @@ export interface Watch {
   username: string;
   experiment: string;
   campaign_id: string;
+  /** The campaign's current name. */
+  campaign: string;
   stage: string | null;
   created_at: string;
 }
+
+/** The caller's notification settings (GET/PUT /me/notifications); the secret never comes back. */
+export interface NotificationSettings {
+  email: boolean;
+  email_address: string | null;
+  webhook_url: string | null;
+  webhook_secret_set: boolean;
+  /** The secret's last 4 characters. */
+  webhook_secret_hint: string | null;
+  digest: 'immediate' | 'daily';
+  failure_threshold_pct: number;
+  updated_at: string | null;
+}
+
+/** What a test message did on one channel. */
+export type NotificationTestOutcome = 'sent' | 'not configured' | { error: string };
 
 /** A campaign as the list answers it: enough for a row without reading the campaign. */
 export interface CampaignListItem extends CampaignSummary {
@@ -411,6 +429,35 @@ export interface FileQueryPage {
   next: string | null;
 }
 
+/** GET …/datasets (items): a saved query (live) or an open dataset (a list that grows until closed). */
+export interface Dataset {
+  name: string;
+  kind: 'query' | 'open';
+  /** The saved query; '' for an open dataset. */
+  query: string;
+  description: string | null;
+  created_at: string;
+  /** When an open dataset was closed; null while open (and for a saved query). */
+  closed_at: string | null;
+}
+
+/** GET …/datasets/{name}: with how many files it selects (or holds) now. */
+export interface CountedDataset extends Dataset {
+  file_count: number;
+}
+
+/** GET …/snapshots/{id}: a frozen list of files. */
+export interface Snapshot {
+  id: string;
+  /** The dataset it froze, when it froze a named one. */
+  dataset: string | null;
+  query: string;
+  /** The split (a stage's slices) that made it, else null. */
+  owner: string | null;
+  file_count: number;
+  created_at: string;
+}
+
 /** GET …/files/{name} */
 export interface FileDetails extends FileRecord {
   parents: string[];
@@ -468,8 +515,11 @@ export interface ProgressHistory {
   };
 }
 
-/** GET /experiments/:e/triage: failed jobs grouped by signature (docs/triage.md). */
+/** GET /experiments/:e/triage: failed jobs grouped by signature or exit code (docs/triage.md). */
+export type TriageGroupBy = 'signature' | 'exit_code';
+
 export interface TriageGroup {
+  /** The signature, or in the exit-code view the exit key (`exit65`). */
   signature: string;
   exit_code: number | null;
   signal: string | null;
@@ -482,6 +532,13 @@ export interface TriageGroup {
   first_seen: string;
   last_seen: string;
   stages: { campaign: string; stage: string; count: number; files: number }[];
+  signatures: {
+    signature: string;
+    title: string;
+    count: number;
+    files: number;
+    last_seen: string;
+  }[];
   examples: {
     submission_id: string;
     index: number;
@@ -497,6 +554,7 @@ export interface TriageGroup {
 
 export interface TriageReport {
   since: string;
+  group_by: TriageGroupBy;
   jobs: number;
   truncated: boolean;
   groups: TriageGroup[];

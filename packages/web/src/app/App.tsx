@@ -12,6 +12,10 @@ import { lazyPage } from './lazy-page.ts';
 import { monitoringPages as Mon } from '../pages/monitoring/routes.ts';
 
 const TriagePage = lazyPage(() => import('../pages/triage/TriagePage.tsx'), 'TriagePage');
+const NotificationSettingsPage = lazyPage(
+  () => import('../pages/settings/NotificationSettingsPage.tsx'),
+  'NotificationSettingsPage',
+);
 const CampaignPage = lazyPage(() => import('../pages/campaign/CampaignPage.tsx'), 'CampaignPage');
 const StagePage = lazyPage(() => import('../pages/campaign/StagePage.tsx'), 'StagePage');
 
@@ -30,6 +34,12 @@ const TemplatePage = lazyPage(loadTemplatePages, 'TemplatePage');
 const loadFilePages = () => import('../pages/files/index.ts');
 const FilePage = lazyPage(loadFilePages, 'FilePage');
 const FileSearchPage = lazyPage(loadFilePages, 'FileSearchPage');
+
+// The dataset pages (datasets, snapshots and their files) load when first visited.
+const loadDatasetPages = () => import('../pages/datasets/index.ts');
+const DatasetsPage = lazyPage(loadDatasetPages, 'DatasetsPage');
+const DatasetPage = lazyPage(loadDatasetPages, 'DatasetPage');
+const SnapshotPage = lazyPage(loadDatasetPages, 'SnapshotPage');
 
 export function App() {
   return (
@@ -75,6 +85,12 @@ function Gate() {
           {/* file routes */}
           <Route path="e/:experiment/files" element={<FileSearchPage />} />
           <Route path="e/:experiment/files/:name" element={<FilePage />} />
+          {/* dataset routes */}
+          <Route path="e/:experiment/datasets" element={<DatasetsPage />} />
+          <Route path="e/:experiment/datasets/:name" element={<DatasetPage />} />
+          <Route path="e/:experiment/snapshots/:id" element={<SnapshotPage />} />
+          {/* the user's own settings */}
+          <Route path="settings/notifications" element={<NotificationSettingsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -42,7 +42,13 @@ export function Layout() {
           Templates
         </NavLink>
         <span className="spacer" />
-        <span className="who">{session.me?.display_name ?? session.me?.username}</span>
+        <NavLink
+          className="who nav-link"
+          to={`/settings/notifications${experiment ? `?experiment=${encodeURIComponent(experiment)}` : ''}`}
+          title="Your notifications: e-mail, webhook, digest, what you watch"
+        >
+          {session.me?.display_name ?? session.me?.username}
+        </NavLink>
         {experiment ? <RoleSwitch experiment={experiment} /> : null}
         <button type="button" className="link" onClick={() => void session.logout()}>
           Log out
@@ -62,6 +68,7 @@ function ExperimentNav({ experiment }: { experiment: string }) {
     [`${base}/campaigns`, 'Campaigns'],
     [`${base}/submissions`, 'Submissions'],
     [`${base}/files`, 'Files'],
+    [`${base}/datasets`, 'Datasets'],
     [`${base}/triage`, 'Triage'],
     [`${base}/held-launches`, 'Held launches'],
     [`${base}/audit`, 'Audit log'],

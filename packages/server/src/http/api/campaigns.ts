@@ -196,6 +196,7 @@ export function campaignRoutes(
     username: z.string(),
     experiment: z.string(),
     campaign_id: z.string(),
+    campaign: z.string().describe("the campaign's current name"),
     stage: z.string().nullable(),
     created_at: z.string(),
   });

@@ -85,6 +85,7 @@ describe('list routes: pages and filters', () => {
     '/experiments/demo/held-launches',
     '/experiments/demo/schedules',
     '/experiments/demo/datasets',
+    '/experiments/demo/snapshots',
     '/experiments/demo/members',
     '/experiments/demo/watches',
     '/templates',
@@ -258,6 +259,26 @@ describe('list routes: pages and filters', () => {
     const none = await page('/experiments/demo/datasets?q=nothing');
     assert.deepEqual(none, { items: [], total: 0 });
     assert.equal((await call('GET', '/experiments/nowhere/datasets', { token: bob })).status, 404);
+    await ok('POST', '/experiments/demo/datasets', { name: 'picked', kind: 'open' });
+    const open = await page('/experiments/demo/datasets?kind=open');
+    assert.deepEqual([open.items.map((d) => d.name), open.total], [['picked'], 1]);
+    assert.equal((await page('/experiments/demo/datasets?kind=query&limit=1')).total, 4);
+  });
+
+  it('snapshots: newest first, paged, filtered by dataset', async () => {
+    const made: string[] = [];
+    for (const dataset of ['raw_2023', 'mc_sim', 'raw_2023']) {
+      made.push(String((await ok('POST', '/experiments/demo/snapshots', { dataset })).body.id));
+    }
+    const all = await checkPaging('/experiments/demo/snapshots');
+    assert.deepEqual(
+      all.items.map((s) => s.id),
+      [...made].reverse(),
+    );
+    const raw = await checkPaging('/experiments/demo/snapshots?dataset=raw_2023');
+    assert.deepEqual([raw.items.map((s) => s.id), raw.total], [[made[2], made[0]], 2]);
+    const none = await page('/experiments/demo/snapshots?dataset=no_such');
+    assert.deepEqual(none, { items: [], total: 0 });
   });
 
   it('watches: the caller’s, by campaign then stage, filtered by campaign', async () => {
@@ -276,6 +297,12 @@ describe('list routes: pages and filters', () => {
     assert.equal(all.total, 3);
     const toy = await page('/experiments/demo/watches?campaign=toy_z_chain');
     assert.deepEqual([toy.items.map((w) => w.stage), toy.total], [[null, 'simulate'], 2]);
+    // Each with its campaign's name, for lists that link to it.
+    assert.deepEqual(all.items.map((w) => `${String(w.campaign)}/${String(w.stage)}`).sort(), [
+      'mc_chain/null',
+      'toy_z_chain/null',
+      'toy_z_chain/simulate',
+    ]);
     // Someone else's watches are not the caller's.
     assert.deepEqual(await page('/experiments/demo/watches', bob), { items: [], total: 0 });
   });

@@ -1,6 +1,6 @@
 // Campaign use cases on behalf of a caller: each checks the caller's permission (AccessService)
 // before it reads or changes anything, so every entry point shares one rule set.
-import { effectiveCampaign } from '@poms/core';
+import { effectiveCampaign, type CampaignId } from '@poms/core';
 import { diffEffective, formatDiffLines, parseCampaign } from '@poms/campaign-file';
 import type {
   CampaignRecord,
@@ -19,6 +19,11 @@ import { LaunchError } from '../execution/errors.ts';
 import type { WatchRecord } from '../../ports/watches.ts';
 import { recordChange } from './audit.ts';
 import { pageOf, type PageRequest } from './paging.ts';
+
+/** A watch with its campaign's current name, as the caller's lists show it. */
+export interface WatchView extends WatchRecord {
+  readonly campaign: string;
+}
 
 export interface CampaignDetail extends CampaignSummary {
   text: string;
@@ -264,15 +269,16 @@ export class CampaignOperations {
     experiment: string,
     name: string,
     stage?: string,
-  ): Promise<WatchRecord> {
+  ): Promise<WatchView> {
     const campaign = await this.find(caller, experiment, name);
     if (stage !== undefined) requireStageOf(campaign, stage);
-    return this.store.watches.watch({
+    const record = await this.store.watches.watch({
       username: caller.username,
       experiment,
       campaignId: campaign.id,
       stage,
     });
+    return { ...record, campaign: campaign.name };
   }
 
   async unwatch(
@@ -293,7 +299,7 @@ export class CampaignOperations {
     caller: Caller,
     experiment: string,
     filter: PageRequest & { campaign?: string | undefined } = {},
-  ): Promise<OffsetPage<WatchRecord>> {
+  ): Promise<OffsetPage<WatchView>> {
     this.access.check(caller, 'view', { experiment });
     const campaignId =
       filter.campaign === undefined
@@ -302,7 +308,17 @@ export class CampaignOperations {
     const watches = (await this.store.watches.watches(caller.username, experiment)).filter(
       (w) => campaignId === undefined || w.campaign_id === campaignId,
     );
-    return pageOf(watches, filter);
+    const page = pageOf(watches, filter);
+    // Names are read now (campaigns can be renamed), once per campaign of the page: a page holds
+    // few campaigns, and watch lists are short.
+    const names = new Map<string, string>();
+    for (const id of new Set(page.items.map((w) => w.campaign_id))) {
+      names.set(id, (await this.store.campaigns.getById(id as CampaignId)).name);
+    }
+    return {
+      ...page,
+      items: page.items.map((w) => ({ ...w, campaign: names.get(w.campaign_id) ?? w.campaign_id })),
+    };
   }
 }
 

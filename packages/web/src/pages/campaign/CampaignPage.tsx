@@ -4,7 +4,7 @@
 import { parseCampaign } from '@poms/campaign-file';
 import { useCallback, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, path, type Page } from '../../api/client.ts';
+import { api, path } from '../../api/client.ts';
 import type { CampaignDetail, LaunchOutcome, StageProgress, Watch } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { graphModel } from '../../editor/graph-model.ts';
@@ -16,6 +16,7 @@ import { SaveAsTemplateButton } from '../templates/SaveAsTemplateButton.tsx';
 import { ProgressHistoryChart } from './ProgressHistoryChart.tsx';
 import { NextRun, NodeProgress, SubmissionLink } from './progress-view.tsx';
 import { useCampaignProgress, type ProgressSource } from './use-progress.ts';
+import { useCampaignWatches, watching, WatchToggle } from './WatchToggle.tsx';
 
 export function CampaignPage() {
   const { experiment = '', campaign = '' } = useParams();
@@ -24,6 +25,7 @@ export function CampaignPage() {
   const here = `/e/${encodeURIComponent(experiment)}/campaigns/${encodeURIComponent(campaign)}`;
   const detail = useApi(() => api.get<CampaignDetail>(base), [base]);
   const progress = useCampaignProgress(experiment, campaign);
+  const watches = useCampaignWatches(experiment, campaign);
   const [selected, setSelected] = useState<string | undefined>(undefined);
 
   const text = detail.data?.text;
@@ -65,7 +67,7 @@ export function CampaignPage() {
             History
           </Link>
           <LaunchCampaign base={base} onDone={progress.refresh} />
-          <WatchToggle experiment={experiment} campaign={campaign} />
+          <WatchToggle experiment={experiment} campaign={campaign} watches={watches} />
           <SaveAsTemplateButton experiment={experiment} campaign={campaign} />
         </div>
       </header>
@@ -97,6 +99,7 @@ export function CampaignPage() {
         here={here}
         stages={progress.data?.stages}
         selected={selected}
+        watched={watches.data}
       />
       <section className="panel" aria-label="Progress over time">
         <h2>Progress over time (every stage)</h2>
@@ -170,50 +173,19 @@ export function outcomeWords(outcome: LaunchOutcome): string {
   }
 }
 
-function WatchToggle({ experiment, campaign }: { experiment: string; campaign: string }) {
-  const watches = useApi(
-    () =>
-      api.get<Page<Watch>>(path('experiments', experiment, 'watches'), { campaign, limit: 100 }),
-    [experiment, campaign],
-  );
-  const [error, setError] = useState<unknown>(undefined);
-  const watching = watches.data?.items.some((w) => w.stage === null);
-  const url = path('experiments', experiment, 'campaigns', campaign, 'watch');
-  const toggle = async () => {
-    setError(undefined);
-    try {
-      if (watching) await api.delete(url);
-      else await api.put(url, {});
-      watches.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  return (
-    <>
-      <button
-        type="button"
-        aria-pressed={watching === true}
-        disabled={watches.data === undefined}
-        onClick={() => void toggle()}
-      >
-        {watching ? 'Watching ✓' : 'Watch'}
-      </button>
-      {error ? <ErrorBox error={error} /> : null}
-    </>
-  );
-}
-
 function StageTable({
   experiment,
   here,
   stages,
   selected,
+  watched,
 }: {
   experiment: string;
   here: string;
   stages: StageProgress[] | undefined;
   selected: string | undefined;
+  /** The caller's watches of this campaign, to mark the watched stages. */
+  watched: readonly Watch[] | undefined;
 }) {
   if (stages === undefined) return <Loading what="the stages' progress" />;
   return (
@@ -236,6 +208,14 @@ function StageTable({
           <tr key={s.stage} className={s.stage === selected ? 'selected' : undefined}>
             <td>
               <Link to={`${here}/stages/${encodeURIComponent(s.stage)}`}>{s.stage}</Link>
+              {watched && watching(watched, s.stage) ? (
+                <>
+                  {' '}
+                  <span className="badge badge-muted" title="you watch this stage">
+                    watched
+                  </span>
+                </>
+              ) : null}
             </td>
             <td>{s.type ?? <span className="muted">(removed)</span>}</td>
             <td>

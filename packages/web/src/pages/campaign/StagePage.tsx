@@ -1,5 +1,5 @@
-// A stage of a campaign: its live progress (and over time, with a forecast of its end), launch
-// and test launch, a dry run that shows every job's command, environment and files, hold and
+// A stage of a campaign: watch it, its live progress (and over time, with a forecast of its end),
+// launch and test launch, a dry run that shows every job's command, environment and files, hold and
 // release, the schedule (cron and time zone, with the next run), the split cursor (reset or
 // rewind), and the stage's recent submissions.
 import { useEffect, useState } from 'react';
@@ -25,6 +25,7 @@ import { outcomeWords } from './CampaignPage.tsx';
 import { ProgressHistoryChart } from './ProgressHistoryChart.tsx';
 import { NextRun, ProgressNumbers, SubmissionLink } from './progress-view.tsx';
 import { useCampaignProgress } from './use-progress.ts';
+import { useCampaignWatches, watching, WatchToggle } from './WatchToggle.tsx';
 
 /** Runs an action: busy while it runs, its answer in words, or its error. */
 function useAction() {
@@ -62,6 +63,7 @@ export function StagePage() {
   const stageApi = path('experiments', experiment, 'campaigns', campaign, 'stages', stage);
   const progress = useCampaignProgress(experiment, campaign);
   const mine = progress.data?.stages.find((s) => s.stage === stage);
+  const watches = useCampaignWatches(experiment, campaign);
 
   return (
     <section className="stage-page">
@@ -75,6 +77,17 @@ export function StagePage() {
             {mine?.type ?? ''} stage of {campaign}
             {mine?.held ? ' · held' : ''}
           </div>
+        </div>
+        <div className="toolbar">
+          <WatchToggle
+            experiment={experiment}
+            campaign={campaign}
+            stage={stage}
+            watches={watches}
+          />
+          {watches.data && watching(watches.data) ? (
+            <span className="muted">(you watch the whole campaign too)</span>
+          ) : null}
         </div>
       </header>
       {progress.error ? <ErrorBox error={progress.error} onRetry={progress.refresh} /> : null}
