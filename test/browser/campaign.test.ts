@@ -1,8 +1,13 @@
 // The campaign overview and the stage page in a real browser: the demo campaign launched from the
 // overview, its graph's nodes following the run live (the event stream, no reload) until every
 // stage is Located, then a stage page: a dry run listing every job, a schedule set (with its next
-// run) and removed, and the stage's submissions linked.
+// run) and removed, and the stage's submissions linked; the stage watched from its page, then the
+// notification settings page: the watch listed, settings kept across a reload (the webhook secret
+// never shown back), a signed test webhook received, and the watch removed from the list.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { openBrowserSession, type BrowserSession } from './browser-testing.ts';
 
@@ -128,5 +133,117 @@ describe('the campaign overview and stage page', () => {
     await page.getByRole('button', { name: 'Remove schedule' }).click();
     await page.getByRole('status').filter({ hasText: 'Schedule removed' }).waitFor();
     await page.getByText('Not scheduled.').waitFor();
+  });
+
+  it('watches the stage from its page; the overview marks it; the settings page lists it', async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Watch stage' }).click();
+    await page.getByRole('button', { name: 'Watching ✓', pressed: true }).waitFor();
+    const watches = await session.server.store.watches.watches('admin', 'demo');
+    assert.deepEqual(
+      watches.map((w) => w.stage),
+      ['generate'],
+    );
+    await page.getByRole('link', { name: 'toy_z_chain', exact: true }).click();
+    const stages = page.getByRole('table', { name: 'Stages' });
+    await stages.waitFor();
+    const generate = stages
+      .locator('tbody tr')
+      .filter({ has: page.getByRole('link', { name: 'generate', exact: true }) });
+    await generate.getByText('watched', { exact: true }).waitFor();
+    assert.equal(await stages.getByText('watched', { exact: true }).count(), 1);
+    // The campaign itself is not watched: its button says so.
+    await page.getByRole('button', { name: 'Watch', exact: true, pressed: false }).waitFor();
+
+    // The user's name in the top bar leads to their notification settings.
+    await page.locator('header.topbar a.who').click();
+    await page.waitForURL(/\/settings\/notifications\?experiment=demo$/);
+    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    const list = page.getByRole('table', { name: 'Watched campaigns and stages' });
+    await list.waitFor();
+    const rows = list.locator('tbody tr');
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().innerText(), /toy_z_chain\s+generate/);
+    assert.equal(
+      await rows.first().getByRole('link', { name: 'generate' }).getAttribute('href'),
+      `${OVERVIEW}/stages/generate`,
+    );
+  });
+
+  it('keeps changed settings across a reload, never shows the secret, and sends a signed test', async () => {
+    const { page } = session;
+    // A local receiver for the webhook, verifying what it gets as docs/notifications.md says.
+    const received: { signature: string; timestamp: string; body: string }[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        received.push({
+          signature: String(request.headers['x-poms-signature']),
+          timestamp: String(request.headers['x-poms-timestamp']),
+          body,
+        });
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/poms-hook`;
+    const secret = 'a-browser-test-secret-7c3d';
+    try {
+      const form = page.getByRole('form', { name: 'Notification settings' });
+      await form.waitFor();
+      await form.getByText('not set', { exact: true }).waitFor();
+      await form.getByLabel(/^URL/).fill(hook);
+      await form.getByLabel(/^Set a secret/).fill(secret);
+      await form.getByLabel(/daily digest/).check();
+      await form.getByLabel('Failure threshold (%)').fill('5');
+      await form.getByRole('button', { name: 'Save settings' }).click();
+      await form.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+      await form.getByText('set (ends in …7c3d)').waitFor();
+      const stored = await session.server.store.notifications.settings('admin');
+      assert.equal(stored?.webhook_url, hook);
+      assert.equal(stored?.digest, 'daily');
+      assert.equal(stored?.failure_threshold, 0.05);
+
+      await page.reload();
+      await form.getByText('set (ends in …7c3d)').waitFor();
+      assert.equal(await form.getByLabel(/^URL/).inputValue(), hook);
+      assert.equal(await form.getByLabel(/daily digest/).isChecked(), true);
+      assert.equal(await form.getByLabel('Failure threshold (%)').inputValue(), '5');
+      assert.equal(await form.getByLabel(/^Replace the secret with/).inputValue(), '');
+      assert.ok(!(await page.content()).includes(secret), 'the secret is never in the page');
+      await session.screenshot('notification-settings');
+
+      await page.getByRole('button', { name: 'Send a test notification' }).click();
+      const outcome = page.locator('.test-result');
+      await outcome.waitFor();
+      // No SMTP server in this test: no e-mail; the webhook reached the receiver, signed.
+      assert.match(await outcome.innerText(), /E-mail\s+not configured\s+Webhook\s+sent/);
+      assert.equal(received.length, 1);
+      const got = received[0]!;
+      const expected = createHmac('sha256', secret)
+        .update(`${got.timestamp}.${got.body}`)
+        .digest('hex');
+      assert.equal(got.signature, `sha256=${expected}`);
+      assert.equal((JSON.parse(got.body) as { event: { kind: string } }).event.kind, 'test');
+
+      await form.getByRole('button', { name: 'Remove secret' }).click();
+      await form.getByRole('status').filter({ hasText: 'Secret removed' }).waitFor();
+      await form.getByText('not set', { exact: true }).waitFor();
+      assert.equal(
+        (await session.server.store.notifications.settings('admin'))?.webhook_secret,
+        null,
+      );
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it('unwatches from the watch list', async () => {
+    const { page } = session;
+    const list = page.getByRole('table', { name: 'Watched campaigns and stages' });
+    await list.getByRole('button', { name: 'Unwatch' }).click();
+    await page.getByText('You watch nothing in demo.').waitFor();
+    assert.deepEqual(await session.server.store.watches.watches('admin', 'demo'), []);
   });
 });
