@@ -8,6 +8,7 @@
 //   6. otherwise local, on `.poms-data`.
 // Remotely the token is $POMS_TOKEN, else the saved login's when it is for the same server. Who
 // acts is the token's user: `--as` is refused.
+import type { Command } from 'commander';
 import { UsageError, type Io } from './output.ts';
 import { withLocal, type Local, type LocalOptions } from './local.ts';
 import { RemoteClient, normalizeUrl, seg } from './remote/client.ts';
@@ -80,6 +81,17 @@ export function remoteOf(opts: LocalOptions): Remote | undefined {
 }
 
 /** For the commands that only work on a server (campaign push/pull): --server, $POMS_URL, login. */
+/** The options of a command that only talks to a server: which one, the experiment, --json. */
+export function serverOptions(
+  command: Command,
+  experiment = { help: 'the experiment', default: process.env.POMS_EXPERIMENT ?? 'demo' },
+): Command {
+  return command
+    .option('--server <url>', 'the POMS server ($POMS_URL, else `poms login`)')
+    .option('--experiment <name>', experiment.help, experiment.default)
+    .option('--json', 'print the answer as JSON');
+}
+
 export function requireRemote(
   opts: { server?: string; experiment: string; json?: boolean },
   what: string,

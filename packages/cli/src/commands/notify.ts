@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RunAsync } from '../local.ts';
 import { EXIT_OK, UsageError, printJson, type Io } from '../output.ts';
-import { requireRemote } from '../target.ts';
+import { requireRemote, serverOptions } from '../target.ts';
 
 interface NotifyOptions {
   server?: string;
@@ -32,18 +32,15 @@ interface SettingsAnswer {
 
 type Outcome = 'sent' | 'not configured' | { error: string };
 
-function remoteOptions(command: Command): Command {
-  return command
-    .option('--server <url>', 'the POMS server ($POMS_URL, else `poms login`)')
-    .option('--experiment <name>', 'unused; settings are per user', 'demo')
-    .option('--json', 'print the answer as JSON');
-}
+/** Settings are per user: the experiment is not used. */
+const notifyOptions = (command: Command) =>
+  serverOptions(command, { help: 'unused; settings are per user', default: 'demo' });
 
 export function notifyCommands(program: Command, io: Io, runAsync: RunAsync): void {
   const notify = program
     .command('notify')
     .description('your notification settings (e-mail, webhook, digest) and a test message');
-  remoteOptions(notify.command('settings'))
+  notifyOptions(notify.command('settings'))
     .description('show your notification settings, or change them with the options')
     .option('--email <on|off>', 'e-mail about what you watch')
     .option(
@@ -57,7 +54,7 @@ export function notifyCommands(program: Command, io: Io, runAsync: RunAsync): vo
     .option('--digest <mode>', 'daily: one e-mail a day; immediate: as they happen')
     .option('--threshold <pct>', 'failure-rate events above this percentage of files')
     .action((opts: NotifyOptions) => runAsync(() => settings(io, opts)));
-  remoteOptions(notify.command('test'))
+  notifyOptions(notify.command('test'))
     .description('send a test message to your configured channels now')
     .action((opts: NotifyOptions) => runAsync(() => test(io, opts)));
 }

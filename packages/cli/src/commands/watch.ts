@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { RunAsync } from '../local.ts';
 import { EXIT_OK, UsageError, printJson, type Io } from '../output.ts';
 import { seg } from '../remote/client.ts';
-import { requireRemote, type Remote } from '../target.ts';
+import { requireRemote, type Remote, serverOptions } from '../target.ts';
 
 interface WatchOptions {
   server?: string;
@@ -29,29 +29,22 @@ export interface WatchAnswer {
   created_at: string;
 }
 
-function remoteOptions(command: Command): Command {
-  return command
-    .option('--server <url>', 'the POMS server ($POMS_URL, else `poms login`)')
-    .option('--experiment <name>', 'the experiment', process.env.POMS_EXPERIMENT ?? 'demo')
-    .option('--json', 'print the answer as JSON');
-}
-
 export function watchCommands(program: Command, io: Io, runAsync: RunAsync): void {
-  remoteOptions(program.command('watch'))
+  serverOptions(program.command('watch'))
     .description('be notified of what happens in a campaign, or in one of its stages')
     .argument('<campaign>', 'the campaign (or CAMPAIGN/STAGE)')
     .argument('[stage]', 'one stage of it; without it, the whole campaign')
     .action((campaign: string, stage: string | undefined, opts: WatchOptions) =>
       runAsync(() => watch(io, campaign, stage, opts)),
     );
-  remoteOptions(program.command('unwatch'))
+  serverOptions(program.command('unwatch'))
     .description('stop watching a campaign, or one of its stages')
     .argument('<campaign>', 'the campaign (or CAMPAIGN/STAGE)')
     .argument('[stage]', 'the stage; without it, the watch of the whole campaign')
     .action((campaign: string, stage: string | undefined, opts: WatchOptions) =>
       runAsync(() => unwatch(io, campaign, stage, opts)),
     );
-  remoteOptions(program.command('watches'))
+  serverOptions(program.command('watches'))
     .description('list what you watch in the experiment, by campaign then stage')
     .option('--campaign <name>', "only this campaign's watches")
     .option('--limit <n>', 'at most this many', '100')

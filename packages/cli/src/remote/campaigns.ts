@@ -7,7 +7,7 @@ import { importIni } from '@poms/campaign-file';
 import { fallbackName, isIni, loadCampaign, readText } from '../campaign-files.ts';
 import type { RunAsync } from '../local.ts';
 import { EXIT_OK, EXIT_PROBLEMS, printDiagnostics, printJson, type Io } from '../output.ts';
-import { requireRemote } from '../target.ts';
+import { requireRemote, serverOptions } from '../target.ts';
 import { RemoteError, seg } from './client.ts';
 
 interface RemoteOptions {
@@ -16,15 +16,8 @@ interface RemoteOptions {
   json?: boolean;
 }
 
-function remoteOptions(command: Command): Command {
-  return command
-    .option('--server <url>', 'the POMS server ($POMS_URL, else `poms login`)')
-    .option('--experiment <name>', 'the experiment', process.env.POMS_EXPERIMENT ?? 'demo')
-    .option('--json', 'print the answer as JSON');
-}
-
 export function campaignRemoteCommands(campaign: Command, io: Io, runAsync: RunAsync): void {
-  remoteOptions(campaign.command('push'))
+  serverOptions(campaign.command('push'))
     .description('save a campaign file on the server: create it, or save a new revision')
     .argument('<file>', 'the campaign file (.yaml, or POMS .ini, imported first)')
     .option('-m, --message <text>', 'what changed, kept with the revision')
@@ -32,7 +25,7 @@ export function campaignRemoteCommands(campaign: Command, io: Io, runAsync: RunA
       runAsync(() => push(io, file, opts)),
     );
 
-  remoteOptions(campaign.command('pull'))
+  serverOptions(campaign.command('pull'))
     .description("print a campaign's current text from the server (or write it to a file)")
     .argument('<name>', 'the campaign')
     .option('-o, --output <file>', 'write the text here instead of stdout')

@@ -6,8 +6,7 @@ import { api, path } from '../../api/client.ts';
 import type { FileQueryPage } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { Empty, ErrorBox, Loading } from '../../ui/feedback.tsx';
-import { Time } from '../../ui/status.tsx';
-import { bytes } from '../files/format.ts';
+import { FileTable } from '../files/FileTable.tsx';
 import { Panel, appUrl } from '../monitoring/shared.tsx';
 
 const PAGE = 50;
@@ -74,28 +73,7 @@ export function CatalogFiles({
       ) : (
         <>
           {after ? <p className="muted hint">Files after {after}</p> : null}
-          <table className="mon-table" aria-label={label}>
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Size</th>
-                <th>Declared</th>
-              </tr>
-            </thead>
-            <tbody>
-              {files.data.files.map((f) => (
-                <tr key={f.name}>
-                  <td>
-                    <Link to={appUrl(experiment, 'files', f.name)}>{f.name}</Link>
-                  </td>
-                  <td>{bytes(f.size)}</td>
-                  <td>
-                    <Time iso={f.created_at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FileTable experiment={experiment} files={files.data.files} label={label} />
         </>
       )}
     </Panel>

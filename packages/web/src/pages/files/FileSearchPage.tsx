@@ -2,14 +2,14 @@
 // (docs/queries.md), 50 at a time in name order, each linked to its file page. What is searched is
 // in the URL (`?q=…&mode=query&after=…`), so a search is a bookmark.
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { api, path } from '../../api/client.ts';
 import type { FileQueryPage } from '../../api/types.ts';
 import { useApi } from '../../api/use-api.ts';
 import { Empty, ErrorBox, Loading } from '../../ui/feedback.tsx';
-import { Time } from '../../ui/status.tsx';
-import { Panel, appUrl, useExperiment } from '../monitoring/shared.tsx';
-import { bytes, searchQuery, type SearchMode as Mode } from './format.ts';
+import { FileTable } from './FileTable.tsx';
+import { Panel, useExperiment } from '../monitoring/shared.tsx';
+import { searchQuery, type SearchMode as Mode } from './format.ts';
 import './files.css';
 
 const PAGE = 50;
@@ -126,28 +126,7 @@ export function FileSearchPage() {
             </span>
           }
         >
-          <table className="mon-table" aria-label="Files found">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Size</th>
-                <th>Declared</th>
-              </tr>
-            </thead>
-            <tbody>
-              {found.data.files.map((f) => (
-                <tr key={f.name}>
-                  <td>
-                    <Link to={appUrl(experiment, 'files', f.name)}>{f.name}</Link>
-                  </td>
-                  <td>{bytes(f.size)}</td>
-                  <td>
-                    <Time iso={f.created_at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <FileTable experiment={experiment} files={found.data.files} label={'Files found'} />
         </Panel>
       )}
     </div>
