@@ -425,6 +425,70 @@ describe('poms watch/unwatch/watches on a server', () => {
   });
 });
 
+describe('poms notify settings on a server', () => {
+  it('changes the settings, shows them, keeps the secret out of every answer, and refuses bad values', async () => {
+    const secret = 'a webhook secret of the test, never printed';
+    const secretFile = join(dir, 'hook-secret');
+    writeFileSync(secretFile, `${secret}\n`);
+    const changed = await runPoms(
+      'notify',
+      'settings',
+      '--webhook',
+      'http://127.0.0.1:9/hook',
+      '--webhook-secret-from',
+      secretFile,
+      '--digest',
+      'daily',
+      '--threshold',
+      '12.5%',
+      '--email',
+      'off',
+    );
+    assert.equal(changed.code, 0, changed.err);
+    assert.match(changed.out, /^webhook: {3}http:\/\/127\.0\.0\.1:9\/hook$/m);
+    assert.match(changed.out, /^secret: {4}set \(….+\)$/m);
+    assert.match(changed.out, /^digest: {4}daily$/m);
+    assert.match(changed.out, /^threshold: 12\.5 % failed files$/m);
+    assert.match(changed.out, /^e-mail: {4}off/m);
+    const stored = await server.store.notifications.settings('admin');
+    assert.equal(stored?.webhook_url, 'http://127.0.0.1:9/hook');
+    assert.equal(stored?.digest, 'daily');
+    assert.equal(stored?.failure_threshold, 0.125);
+    assert.equal(stored?.email_enabled, false);
+
+    const shown = await runPoms('notify', 'settings', '--json');
+    assert.equal(shown.code, 0, shown.err);
+    assert.equal(
+      (JSON.parse(shown.out) as { webhook_secret_set: boolean }).webhook_secret_set,
+      true,
+    );
+    for (const output of [changed.out, changed.err, shown.out, shown.err]) {
+      assert.ok(!output.includes(secret), 'the secret is never printed');
+    }
+
+    const removed = await runPoms(
+      'notify',
+      'settings',
+      '--webhook',
+      'none',
+      '--digest',
+      'immediate',
+    );
+    assert.match(removed.out, /^webhook: {3}none$/m);
+    assert.equal((await server.store.notifications.settings('admin'))?.webhook_url, null);
+
+    for (const bad of [
+      ['--email', 'maybe'],
+      ['--digest', 'weekly'],
+      ['--threshold', '101'],
+    ]) {
+      const refused = await runPoms('notify', 'settings', ...bad);
+      assert.equal(refused.code, 2, `${bad.join(' ')} is refused`);
+    }
+    assert.equal((await server.store.notifications.settings('admin'))?.digest, 'immediate');
+  });
+});
+
 describe('poms files, datasets and snapshots on a server', () => {
   type Page<T> = { items: T[]; total: number };
   type Output = { name: string; produced_by: { submission_id: string; campaign_revision: number } };
