@@ -159,6 +159,9 @@ describe('the campaign overview and stage page', () => {
     await page.locator('header.topbar a.who').click();
     await page.waitForURL(/\/settings\/notifications\?experiment=demo$/);
     await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    // The frame keeps the experiment the user came from, with its navigation.
+    assert.equal(await page.locator('.experiment-switch select').inputValue(), 'demo');
+    await page.locator('header.topbar').getByRole('link', { name: 'Datasets' }).waitFor();
     const list = page.getByRole('table', { name: 'Watched campaigns and stages' });
     await list.waitFor();
     const rows = list.locator('tbody tr');

@@ -1,7 +1,7 @@
 // The frame of every page: the experiment switcher, the navigation of the current experiment, and
 // who is logged in. The experiment is part of every URL (/e/EXPERIMENT/…), so links are bookmarks.
 import { ROLES, roleAtLeast } from '@poms/core';
-import { NavLink, Outlet, useMatch, useNavigate } from 'react-router';
+import { NavLink, Outlet, useMatch, useNavigate, useSearchParams } from 'react-router';
 import { allPages } from '../api/client.ts';
 import type { Experiment } from '../api/types.ts';
 import { useApi } from '../api/use-api.ts';
@@ -9,7 +9,12 @@ import { useSession } from './session.tsx';
 
 export function Layout() {
   // The layout sits above the pages' routes, so it reads the experiment from the URL itself.
-  const experiment = useMatch('/e/:experiment/*')?.params.experiment;
+  const inUrl = useMatch('/e/:experiment/*')?.params.experiment;
+  // Your own pages (/settings/…) are no experiment's: they keep the one you came from, which
+  // the link to them passes as ?experiment=, so the frame does not lose it.
+  const onOwnPage = useMatch('/settings/*') !== null;
+  const [params] = useSearchParams();
+  const experiment = inUrl ?? (onOwnPage ? (params.get('experiment') ?? undefined) : undefined);
   const session = useSession();
   const navigate = useNavigate();
   const experiments = useApi(() => allPages<Experiment>('/experiments'), []);

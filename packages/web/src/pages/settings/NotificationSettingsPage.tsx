@@ -47,7 +47,7 @@ export function NotificationSettingsPage() {
         <p className="muted">
           You hear about the campaigns and stages you watch: a stage reaching Located, a campaign
           finishing, recoveries exhausted, failure rates above your threshold, failed and held
-          launches.
+          launches, and outputs whose publication is stuck.
         </p>
         {experiments.error ? (
           <ErrorBox error={experiments.error} onRetry={experiments.reload} />
