@@ -66,6 +66,27 @@ interface Launch {
   outcome: { kind: string; created?: boolean; submission?: { id: string; origin: string } };
 }
 
+/** A one-stage campaign whose jobs run crash.sh, one input file each, on the files PREFIX_…. */
+function crashCampaign(bin: string, name: string, prefix: string): string {
+  return `campaign: ${name}
+role: production
+defaults:
+  launch_setup: here
+job_types:
+  crash:
+    command: ${bin}/crash.sh
+    files_per_job: 1
+    output_patterns: ["out_%"]
+launch_setups:
+  here:
+    engine: local
+stages:
+  work:
+    input: "file_name like '${prefix}_%%'"
+    job_type: crash
+`;
+}
+
 describe('failure triage', () => {
   let h: Harness;
   const call = apiCaller(() => h.server.url);
@@ -110,23 +131,7 @@ describe('failure triage', () => {
       't_ok_6.dat',
       't_ok_7.dat',
     ]);
-    await h.campaign(`campaign: crashy
-role: production
-defaults:
-  launch_setup: here
-job_types:
-  crash:
-    command: ${h.bin}/crash.sh
-    files_per_job: 1
-    output_patterns: ["out_%"]
-launch_setups:
-  here:
-    engine: local
-stages:
-  work:
-    input: "file_name like 't_%%'"
-    job_type: crash
-`);
+    await h.campaign(crashCampaign(h.bin, 'crashy', 't'));
     await h.launch('crashy', 'work');
     const [first] = await h.settle(60_000);
     assert.ok(first);
@@ -212,23 +217,7 @@ stages:
 
   it('groups by exit code alone: one group, its signatures listed, recovered as one', async () => {
     await h.declareInputs(['x_hdr_1.dat', 'x_hdr_2.dat', 'x_cfg_3.dat', 'x_ok_4.dat']);
-    await h.campaign(`campaign: exity
-role: production
-defaults:
-  launch_setup: here
-job_types:
-  crash:
-    command: ${h.bin}/crash.sh
-    files_per_job: 1
-    output_patterns: ["out_%"]
-launch_setups:
-  here:
-    engine: local
-stages:
-  work:
-    input: "file_name like 'x_%%'"
-    job_type: crash
-`);
+    await h.campaign(crashCampaign(h.bin, 'exity', 'x'));
     await h.launch('exity', 'work');
     await h.settle(60_000);
     const get = async (query: string) =>
